@@ -1,0 +1,37 @@
+package dev.argoartifact.common;
+
+import dev.argoartifact.common.secrets.SecretResolver;
+import dev.argoartifact.common.storage.ArtifactStorage;
+import java.io.IOException;
+
+/**
+ * A storage backend plugged into the shared runtime. Registered through
+ * {@code META-INF/services/dev.argoartifact.common.ArtifactDriver}; an image holds exactly one.
+ *
+ * @param <C> the driver's typed configuration, a record bound from the plugin's YAML
+ *     {@code configuration} string. Its canonical constructor validates invariants by throwing
+ *     {@link dev.argoartifact.common.config.ConfigurationException}.
+ */
+public interface ArtifactDriver<C> {
+
+  /** Short, stable name: the module name, the index entry and the image suffix ("volume"). */
+  String name();
+
+  /** The configuration record type. */
+  Class<C> configurationType();
+
+  /**
+   * Connects a storage for one configuration. The runtime caches it per configuration string and
+   * closes it at shutdown. Secret references in the configuration are resolved through
+   * {@code secrets}, never logged.
+   */
+  ArtifactStorage open(C configuration, SecretResolver secrets) throws IOException;
+
+  /** Parallelism and retries for transfers; records that embed {@link TransferSettings} get it free. */
+  default TransferSettings transferSettings(C configuration) {
+    if (configuration instanceof TransferSettings.Tunable tunable && tunable.transfer() != null) {
+      return tunable.transfer().withDefaults();
+    }
+    return TransferSettings.DEFAULTS;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.argoartifact.common;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.argoartifact.common.config.ConfigurationException;
+import java.time.Duration;
+
+/**
+ * Parallelism and retry tuning shared by every driver, under the configuration key
+ * {@code transfer}. Unset fields take the defaults below.
+ */
+public record TransferSettings(
+    @JsonPropertyDescription("Files transferred at the same time for directory artifacts (default 16).")
+    Integer filesInFlight,
+    @JsonPropertyDescription("Attempts per file for transient errors, first try included (default 5).")
+    Integer maxAttempts,
+    @JsonPropertyDescription("Delay before the first retry, as an ISO-8601 duration or e.g. '200ms' (default 200ms).")
+    String initialBackoff,
+    @JsonPropertyDescription("Longest delay between retries (default 10s).")
+    String maxBackoff,
+    @JsonPropertyDescription("Objects above this size in bytes are downloaded in parallel ranges when the backend supports it (default 64 MiB).")
+    Long parallelReadThreshold,
+    @JsonPropertyDescription("Size in bytes of each parallel download range (default 16 MiB).")
+    Long parallelReadPartSize) {
+
+  public static final TransferSettings DEFAULTS =
+      new TransferSettings(16, 5, "200ms", "10s", 64L << 20, 16L << 20);
+
+  public TransferSettings {
+    if (filesInFlight != null && (filesInFlight < 1 || filesInFlight > 1024)) {
+      throw new ConfigurationException("filesInFlight", "must be between 1 and 1024");
+    }
+    if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > 100)) {
+      throw new ConfigurationException("maxAttempts", "must be between 1 and 100");
+    }
+    if (initialBackoff != null) {
+      Durations.parse("initialBackoff", initialBackoff);
+    }
+    if (maxBackoff != null) {
+      Durations.parse("maxBackoff", maxBackoff);
+    }
+    if (parallelReadThreshold != null && parallelReadThreshold < 1) {
+      throw new ConfigurationException("parallelReadThreshold", "must be positive");
+    }
+    if (parallelReadPartSize != null && parallelReadPartSize < (1 << 20)) {
+      throw new ConfigurationException("parallelReadPartSize", "must be at least 1048576 (1 MiB)");
+    }
+  }
+
+  /** This with every unset field taken from {@link #DEFAULTS}. */
+  public TransferSettings withDefaults() {
+    return new TransferSettings(
+        filesInFlight != null ? filesInFlight : DEFAULTS.filesInFlight,
+        maxAttempts != null ? maxAttempts : DEFAULTS.maxAttempts,
+        initialBackoff != null ? initialBackoff : DEFAULTS.initialBackoff,
+        maxBackoff != null ? maxBackoff : DEFAULTS.maxBackoff,
+        parallelReadThreshold != null ? parallelReadThreshold : DEFAULTS.parallelReadThreshold,
+        parallelReadPartSize != null ? parallelReadPartSize : DEFAULTS.parallelReadPartSize);
+  }
+
+  public Duration initialBackoffDuration() {
+    return Durations.parse("initialBackoff", initialBackoff);
+  }
+
+  public Duration maxBackoffDuration() {
+    return Durations.parse("maxBackoff", maxBackoff);
+  }
+
+  /** Implemented by driver configuration records that carry a {@code transfer} section. */
+  public interface Tunable {
+    TransferSettings transfer();
+  }
+}

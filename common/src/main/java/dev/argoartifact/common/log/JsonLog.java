@@ -1,0 +1,137 @@
+package dev.argoartifact.common.log;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * One JSON object per line on stdout, the shape Kubernetes log pipelines expect. The level comes
+ * from {@code ARGO_ARTIFACT_LOG_LEVEL} (debug, info, warn, error; default info). Callers pass only
+ * fields that are safe to print: never a configuration string or a secret.
+ */
+public final class JsonLog {
+  public enum Level { DEBUG, INFO, WARN, ERROR }
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static volatile Level threshold = parseLevel(System.getenv("ARGO_ARTIFACT_LOG_LEVEL"));
+  private static volatile PrintStream out = System.out;
+
+  private JsonLog() {}
+
+  static Level parseLevel(String text) {
+    if (text == null || text.isBlank()) {
+      return Level.INFO;
+    }
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "debug", "trace" -> Level.DEBUG;
+      case "warn", "warning" -> Level.WARN;
+      case "error" -> Level.ERROR;
+      default -> Level.INFO;
+    };
+  }
+
+  public static boolean enabled(Level level) {
+    return level.compareTo(threshold) >= 0;
+  }
+
+  public static void setThreshold(Level level) {
+    threshold = level;
+  }
+
+  /** Redirects the log (the command-line tool sends it to stderr). */
+  public static void redirect(PrintStream stream) {
+    out = stream;
+  }
+
+  public static void debug(String message, Map<String, ?> fields) {
+    write(Level.DEBUG, message, fields);
+  }
+
+  public static void info(String message, Map<String, ?> fields) {
+    write(Level.INFO, message, fields);
+  }
+
+  public static void warn(String message, Map<String, ?> fields) {
+    write(Level.WARN, message, fields);
+  }
+
+  public static void error(String message, Map<String, ?> fields) {
+    write(Level.ERROR, message, fields);
+  }
+
+  public static void write(Level level, String message, Map<String, ?> fields) {
+    if (!enabled(level)) {
+      return;
+    }
+    StringWriter line = new StringWriter(256);
+    try (JsonGenerator g = JSON.createGenerator(line)) {
+      g.writeStartObject();
+      g.writeStringField("time", Instant.now().toString());
+      g.writeStringField("level", level.name().toLowerCase(Locale.ROOT));
+      g.writeStringField("msg", Redaction.apply(message));
+      for (Map.Entry<String, ?> e : fields.entrySet()) {
+        Object v = e.getValue();
+        if (v == null) {
+          continue;
+        }
+        if (v instanceof Number n) {
+          g.writeFieldName(e.getKey());
+          if (n instanceof Double || n instanceof Float) {
+            g.writeNumber(n.doubleValue());
+          } else {
+            g.writeNumber(n.longValue());
+          }
+        } else if (v instanceof Boolean b) {
+          g.writeBooleanField(e.getKey(), b);
+        } else {
+          g.writeStringField(e.getKey(), Redaction.apply(v.toString()));
+        }
+      }
+      g.writeEndObject();
+    } catch (IOException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+    PrintStream target = out;
+    synchronized (target) {
+      target.println(line);
+    }
+  }
+
+  /** Sends java.util.logging (gRPC, Netty, and SLF4J through slf4j-jdk14) into this log. */
+  public static void captureJavaUtilLogging() {
+    LogManager.getLogManager().reset();
+    Logger root = Logger.getLogger("");
+    root.setLevel(enabled(Level.DEBUG) ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING);
+    root.addHandler(new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        java.util.logging.Level l = record.getLevel();
+        Level level = l.intValue() >= java.util.logging.Level.SEVERE.intValue() ? Level.ERROR
+            : l.intValue() >= java.util.logging.Level.WARNING.intValue() ? Level.WARN
+            : l.intValue() >= java.util.logging.Level.INFO.intValue() ? Level.INFO : Level.DEBUG;
+        String text = record.getMessage();
+        if (record.getParameters() != null && text != null && text.contains("{0")) {
+          text = java.text.MessageFormat.format(text, record.getParameters());
+        }
+        write(level, text == null ? "" : text, Map.of(
+            "logger", String.valueOf(record.getLoggerName()),
+            "exception", record.getThrown() == null ? "" : record.getThrown().toString()));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
+  }
+}

@@ -1,0 +1,99 @@
+package dev.argoartifact.common.semantics;
+
+/**
+ * An Argo artifact key, validated and normalized. Argo sends directory keys without a trailing
+ * '/' by default ({@code wf/pod/out}), while users may write {@code out/}; both name the same
+ * directory, and both forms are treated the same everywhere.
+ *
+ * <p>Prefix safety lives here: the directory prefix of {@code out} is {@code out/}, so it never
+ * covers {@code out.tgz} or {@code outer/x}.
+ */
+public final class ArtifactKey {
+  /** The limit of S3, GCS and Azure object names; keeps every backend's errors predictable. */
+  static final int MAX_UTF8_LENGTH = 1024;
+
+  private final String value;
+
+  private ArtifactKey(String value) {
+    this.value = value;
+  }
+
+  /** Validates a key as Argo sent it; throws {@link ArtifactException} with a clear reason. */
+  public static ArtifactKey parse(String raw) {
+    if (raw == null || raw.isEmpty()) {
+      throw new ArtifactException("the artifact has no key (plugin.key is empty)");
+    }
+    boolean directoryOnly = raw.endsWith("/");
+    String value = directoryOnly ? raw.substring(0, raw.length() - 1) : raw;
+    if (value.startsWith("/")) {
+      throw new ArtifactException("key '" + printable(raw) + "' is absolute; keys are relative to the driver's root or prefix");
+    }
+    String problem = pathProblem(value);
+    if (problem != null) {
+      throw new ArtifactException("key '" + printable(raw) + "' is not allowed: " + problem);
+    }
+    if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_UTF8_LENGTH) {
+      throw new ArtifactException("key '" + printable(raw.substring(0, 64)) + "...' is longer than " + MAX_UTF8_LENGTH + " bytes");
+    }
+    return new ArtifactKey(value);
+  }
+
+  /**
+   * Why a '/'-separated relative path is unsafe, or null when it is fine: no empty, "." or ".."
+   * segment, no NUL, no leading '/'. Used for keys and for object names mapped to local files.
+   */
+  public static String pathProblem(String path) {
+    if (path.isEmpty()) {
+      return "it is empty";
+    }
+    if (path.indexOf('\0') >= 0) {
+      return "it contains a NUL character";
+    }
+    if (path.startsWith("/")) {
+      return "it is absolute";
+    }
+    for (String segment : path.split("/", -1)) {
+      if (segment.isEmpty()) {
+        return "it contains an empty path segment ('//')";
+      }
+      if (segment.equals(".") || segment.equals("..")) {
+        return "it contains a '" + segment + "' path segment";
+      }
+    }
+    return null;
+  }
+
+  /** Escapes control characters so a hostile key cannot forge log lines or error text. */
+  public static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        b.append(String.format("\\x%02x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** The normalized key, without a trailing '/'. This is also the key of a file artifact. */
+  public String value() {
+    return value;
+  }
+
+  /** The prefix of everything inside the directory named by this key: {@code value + "/"}. */
+  public String directoryPrefix() {
+    return value + "/";
+  }
+
+  /** The key of a file inside this directory, from its '/'-separated relative name. */
+  public String child(String relativeName) {
+    return directoryPrefix() + relativeName;
+  }
+
+  @Override
+  public String toString() {
+    return printable(value);
+  }
+}

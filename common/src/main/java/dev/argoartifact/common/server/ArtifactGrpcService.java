@@ -1,0 +1,293 @@
+package dev.argoartifact.common.server;
+
+import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.semantics.ArtifactException;
+import dev.argoartifact.common.semantics.ArtifactKey;
+import dev.argoartifact.common.semantics.ArtifactNotFoundException;
+import dev.argoartifact.common.semantics.ArtifactOperations;
+import dev.argoartifact.common.storage.AtomicWrite;
+import dev.argoartifact.proto.Artifact;
+import dev.argoartifact.proto.ArtifactServiceGrpc;
+import dev.argoartifact.proto.DeleteArtifactRequest;
+import dev.argoartifact.proto.DeleteArtifactResponse;
+import dev.argoartifact.proto.GetCapabilitiesRequest;
+import dev.argoartifact.proto.GetCapabilitiesResponse;
+import dev.argoartifact.proto.IsDirectoryRequest;
+import dev.argoartifact.proto.IsDirectoryResponse;
+import dev.argoartifact.proto.ListObjectsRequest;
+import dev.argoartifact.proto.ListObjectsResponse;
+import dev.argoartifact.proto.LoadArtifactRequest;
+import dev.argoartifact.proto.LoadArtifactResponse;
+import dev.argoartifact.proto.OpenStreamRequest;
+import dev.argoartifact.proto.OpenStreamResponse;
+import dev.argoartifact.proto.SaveArtifactRequest;
+import dev.argoartifact.proto.SaveArtifactResponse;
+import dev.argoartifact.proto.SaveStreamArtifactRequest;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * artifact.ArtifactService over the shared semantics. Unary replies always set {@code success}
+ * explicitly (Argo reads an unset flag as failure) and carry a one-line error naming the
+ * operation, the key and the cause.
+ */
+public final class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImplBase {
+  /** Argo's client accepts 4 MiB messages; the sample plugin sends 1 MiB, and so do we. */
+  public static final int STREAM_CHUNK_BYTES = 1 << 20;
+
+  private final DriverRuntime<?> runtime;
+  /**
+   * OpenStream runs off the gRPC callback thread: flow-control and cancel callbacks for a call are
+   * delivered on that thread, so blocking it while waiting for readiness would deadlock.
+   */
+  private final ExecutorService streams;
+
+  public ArtifactGrpcService(DriverRuntime<?> runtime) {
+    this.runtime = runtime;
+    AtomicInteger n = new AtomicInteger();
+    this.streams = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "open-stream-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private ArtifactOperations operations(Artifact artifact) {
+    if (!artifact.hasPlugin()) {
+      throw new ArtifactException("the artifact has no plugin location (plugin: {name, configuration, key})");
+    }
+    return runtime.operations(artifact.getPlugin().getConfiguration());
+  }
+
+  private static ArtifactKey key(Artifact artifact) {
+    return ArtifactKey.parse(artifact.hasPlugin() ? artifact.getPlugin().getKey() : "");
+  }
+
+  private static Path localPath(String path) {
+    if (path.isEmpty()) {
+      throw new ArtifactException("the request has no local path");
+    }
+    return Path.of(path);
+  }
+
+  @Override
+  public void load(LoadArtifactRequest request, StreamObserver<LoadArtifactResponse> observer) {
+    Artifact artifact = request.getInputArtifact();
+    CallLog call = new CallLog("load", artifact);
+    LoadArtifactResponse.Builder reply = LoadArtifactResponse.newBuilder();
+    try {
+      ArtifactKey key = key(artifact);
+      long bytes = operations(artifact).load(key, localPath(request.getPath()));
+      call.succeeded(bytes, Map.of());
+      reply.setSuccess(true);
+    } catch (Throwable t) {
+      reply.setSuccess(false).setError(call.failed(t));
+    }
+    observer.onNext(reply.build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void save(SaveArtifactRequest request, StreamObserver<SaveArtifactResponse> observer) {
+    Artifact artifact = request.getOutputArtifact();
+    CallLog call = new CallLog("save", artifact);
+    SaveArtifactResponse.Builder reply = SaveArtifactResponse.newBuilder();
+    try {
+      ArtifactKey key = key(artifact);
+      long bytes = operations(artifact).save(key, localPath(request.getPath()));
+      call.succeeded(bytes, Map.of());
+      reply.setSuccess(true);
+    } catch (Throwable t) {
+      reply.setSuccess(false).setError(call.failed(t));
+    }
+    observer.onNext(reply.build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void delete(DeleteArtifactRequest request, StreamObserver<DeleteArtifactResponse> observer) {
+    Artifact artifact = request.getArtifact();
+    CallLog call = new CallLog("delete", artifact);
+    DeleteArtifactResponse.Builder reply = DeleteArtifactResponse.newBuilder();
+    try {
+      long objects = operations(artifact).delete(key(artifact));
+      call.succeeded(-1, Map.of("objects", objects));
+      reply.setSuccess(true);
+    } catch (Throwable t) {
+      reply.setSuccess(false).setError(call.failed(t));
+    }
+    observer.onNext(reply.build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void listObjects(ListObjectsRequest request, StreamObserver<ListObjectsResponse> observer) {
+    Artifact artifact = request.getArtifact();
+    CallLog call = new CallLog("list", artifact);
+    ListObjectsResponse.Builder reply = ListObjectsResponse.newBuilder();
+    try {
+      List<String> keys = operations(artifact).list(key(artifact));
+      reply.addAllObjects(keys);
+      call.succeeded(-1, Map.of("objects", keys.size()));
+    } catch (Throwable t) {
+      reply.clearObjects().setError(call.failed(t));
+    }
+    observer.onNext(reply.build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void isDirectory(IsDirectoryRequest request, StreamObserver<IsDirectoryResponse> observer) {
+    Artifact artifact = request.getArtifact();
+    CallLog call = new CallLog("is-directory", artifact);
+    IsDirectoryResponse.Builder reply = IsDirectoryResponse.newBuilder();
+    try {
+      boolean directory = operations(artifact).isDirectory(key(artifact));
+      reply.setIsDirectory(directory);
+      call.succeeded(-1, Map.of("isDirectory", directory));
+    } catch (Throwable t) {
+      reply.setIsDirectory(false).setError(call.failed(t));
+    }
+    observer.onNext(reply.build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void getCapabilities(GetCapabilitiesRequest request, StreamObserver<GetCapabilitiesResponse> observer) {
+    // Every driver streams uploads natively through AtomicWrite, so this is always true.
+    observer.onNext(GetCapabilitiesResponse.newBuilder().setSupportsSaveStream(true).build());
+    observer.onCompleted();
+  }
+
+  @Override
+  public void openStream(OpenStreamRequest request, StreamObserver<OpenStreamResponse> raw) {
+    ServerCallStreamObserver<OpenStreamResponse> observer = (ServerCallStreamObserver<OpenStreamResponse>) raw;
+    Artifact artifact = request.getArtifact();
+    CallLog call = new CallLog("open-stream", artifact);
+    FlowControlledSink sink = new FlowControlledSink(observer, STREAM_CHUNK_BYTES);
+    streams.execute(() -> {
+      try {
+        ArtifactOperations.StreamKind kind = operations(artifact).streamTo(key(artifact), sink);
+        sink.flush();
+        sink.awaitReady();
+        // Argo discards data in the is_end message, so it is always sent empty.
+        observer.onNext(OpenStreamResponse.newBuilder().setIsEnd(true).build());
+        observer.onCompleted();
+        call.succeeded(sink.bytesSent(), Map.of("kind", kind.name().toLowerCase(java.util.Locale.ROOT)));
+      } catch (Throwable t) {
+        if (sink.cancelled()) {
+          call.cancelled(sink.bytesSent());
+          return;
+        }
+        String message = call.failed(t);
+        Status status = t instanceof ArtifactNotFoundException ? Status.NOT_FOUND
+            : t instanceof ConfigurationException || t instanceof ArtifactException ? Status.INVALID_ARGUMENT
+            : Status.INTERNAL;
+        try {
+          observer.onError(status.withDescription(message).asRuntimeException());
+        } catch (IllegalStateException alreadyClosed) {
+          // The call ended meanwhile; nothing left to tell the caller.
+        }
+      }
+    });
+  }
+
+  @Override
+  public StreamObserver<SaveStreamArtifactRequest> saveStream(StreamObserver<SaveArtifactResponse> observer) {
+    return new StreamObserver<>() {
+      private CallLog call;
+      private AtomicWrite write;
+      private OutputStream out;
+      private long bytes;
+      private boolean done;
+
+      @Override
+      public void onNext(SaveStreamArtifactRequest request) {
+        if (done) {
+          return;
+        }
+        try {
+          if (write == null) {
+            if (!request.hasOutputArtifact()) {
+              call = new CallLog("save-stream", Artifact.getDefaultInstance());
+              throw new ArtifactException("the first SaveStream message must carry output_artifact");
+            }
+            Artifact artifact = request.getOutputArtifact();
+            call = new CallLog("save-stream", artifact);
+            write = operations(artifact).startStreamingSave(key(artifact));
+            out = write.stream();
+          }
+          if (!request.getChunk().isEmpty()) {
+            request.getChunk().writeTo(out);
+            bytes += request.getChunk().size();
+          }
+        } catch (Throwable t) {
+          fail(t);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        // The client went away (or cancelled): abort, leaving nothing under the key.
+        abort();
+        if (call != null && !done) {
+          call.cancelled(bytes);
+        }
+        done = true;
+      }
+
+      @Override
+      public void onCompleted() {
+        if (done) {
+          return;
+        }
+        try {
+          if (write == null) {
+            call = new CallLog("save-stream", Artifact.getDefaultInstance());
+            throw new ArtifactException("the SaveStream carried no output_artifact");
+          }
+          out.close();
+          write.commit();
+          write.close();
+          call.succeeded(bytes, Map.of());
+          done = true;
+          observer.onNext(SaveArtifactResponse.newBuilder().setSuccess(true).build());
+          observer.onCompleted();
+        } catch (Throwable t) {
+          fail(t);
+        }
+      }
+
+      /** Replies at once, so the client's next Send sees EOF and CloseAndRecv reads this error. */
+      private void fail(Throwable t) {
+        abort();
+        done = true;
+        observer.onNext(SaveArtifactResponse.newBuilder().setSuccess(false).setError(call.failed(t)).build());
+        observer.onCompleted();
+      }
+
+      private void abort() {
+        if (write != null) {
+          try {
+            write.close();
+          } catch (IOException | RuntimeException ignored) {
+            // Best effort: the storage's own cleanup already ran or will time out.
+          }
+        }
+      }
+    };
+  }
+
+  void shutdown() {
+    streams.shutdownNow();
+  }
+}

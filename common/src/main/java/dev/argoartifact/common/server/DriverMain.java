@@ -1,0 +1,96 @@
+package dev.argoartifact.common.server;
+
+import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.OperatorDefaults;
+import dev.argoartifact.common.log.JsonLog;
+import dev.argoartifact.common.secrets.DefaultSecretResolver;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * The entry point of every driver image: {@code <driver> <socket-path> [ignored...]}, exactly as
+ * Argo runs it (extra arguments are the executor's args, appended after the socket path).
+ *
+ * <p>SIGTERM (and SIGINT) stop accepting calls, let calls in flight finish within
+ * {@value #GRACE_ENV} seconds (default 10) and exit 0, as Argo's docs ask.
+ */
+public final class DriverMain {
+  static final String GRACE_ENV = "ARGO_ARTIFACT_SHUTDOWN_GRACE_SECONDS";
+  static final String DRIVER_ENV = "ARGO_ARTIFACT_DRIVER";
+
+  private DriverMain() {}
+
+  public static void main(String[] args) {
+    JsonLog.captureJavaUtilLogging();
+    if (args.length < 1 || args[0].isBlank()) {
+      System.err.println("usage: <driver> <socket-path>   (Argo passes /tmp/artifact-plugins/<name>/socket)");
+      System.exit(2);
+    }
+    Path socket = Path.of(args[0]);
+    long started = System.nanoTime();
+    DriverServer server;
+    try {
+      ArtifactDriver<?> driver = findDriver();
+      DriverRuntime<?> runtime = new DriverRuntime<>(driver, OperatorDefaults.load(), new DefaultSecretResolver());
+      server = DriverServer.start(socket, runtime);
+      JsonLog.info("serving", Map.of("driver", driver.name(), "socket", server.socket().toString(),
+          "startupMs", (System.nanoTime() - started) / 1_000_000));
+    } catch (ConfigurationException e) {
+      JsonLog.error("cannot start", Map.of("error", e.getMessage()));
+      System.exit(1);
+      return;
+    } catch (Exception e) {
+      JsonLog.error("cannot start", Map.of("error", String.valueOf(e.getMessage()), "exception", e.getClass().getName()));
+      System.exit(1);
+      return;
+    }
+
+    Duration grace = Duration.ofSeconds(parseGrace(System.getenv(GRACE_ENV)));
+    CountDownLatch stopping = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), signal -> stopping.countDown());
+    Signal.handle(new Signal("INT"), signal -> stopping.countDown());
+    try {
+      stopping.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    JsonLog.info("stopping", Map.of("graceMs", grace.toMillis()));
+    server.stop(grace);
+    JsonLog.info("stopped", Map.of());
+    System.exit(0);
+  }
+
+  static long parseGrace(String text) {
+    try {
+      return text == null || text.isBlank() ? 10 : Math.max(0, Long.parseLong(text.trim()));
+    } catch (NumberFormatException e) {
+      return 10;
+    }
+  }
+
+  /** The one driver on the classpath, or the one named by {@value #DRIVER_ENV} among several. */
+  static ArtifactDriver<?> findDriver() {
+    List<ArtifactDriver<?>> drivers = new ArrayList<>();
+    for (ArtifactDriver<?> d : ServiceLoader.load(ArtifactDriver.class)) {
+      drivers.add(d);
+    }
+    String wanted = System.getenv(DRIVER_ENV);
+    if (wanted != null && !wanted.isBlank()) {
+      return drivers.stream().filter(d -> d.name().equals(wanted.trim())).findFirst()
+          .orElseThrow(() -> new ConfigurationException(null, DRIVER_ENV + " names driver '" + wanted
+              + "', but the classpath has: " + drivers.stream().map(ArtifactDriver::name).toList()));
+    }
+    if (drivers.size() != 1) {
+      throw new ConfigurationException(null, "expected exactly one driver on the classpath, found "
+          + drivers.stream().map(ArtifactDriver::name).toList() + "; set " + DRIVER_ENV + " to choose");
+    }
+    return drivers.get(0);
+  }
+}

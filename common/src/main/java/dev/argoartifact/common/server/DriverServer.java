@@ -1,0 +1,156 @@
+package dev.argoartifact.common.server;
+
+import dev.argoartifact.common.log.JsonLog;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Serves artifact.ArtifactService, gRPC health and server reflection on a Unix domain socket.
+ *
+ * <p>Netty NIO with the JDK's UnixDomainSocketAddress needs no native library, so it works on a
+ * read-only or noexec /tmp where Netty's epoll transport cannot unpack its .so.
+ */
+public final class DriverServer implements AutoCloseable {
+  private final Path socket;
+  private final Server server;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final ArtifactGrpcService service;
+  private final DriverRuntime<?> runtime;
+  private final HealthStatusManager health;
+
+  private DriverServer(Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers,
+      ArtifactGrpcService service, DriverRuntime<?> runtime, HealthStatusManager health) {
+    this.socket = socket;
+    this.server = server;
+    this.boss = boss;
+    this.workers = workers;
+    this.service = service;
+    this.runtime = runtime;
+    this.health = health;
+  }
+
+  /** Prepares the socket path and starts serving; returns once the socket accepts connections. */
+  public static DriverServer start(Path socket, DriverRuntime<?> runtime) throws IOException {
+    Path absolute = socket.toAbsolutePath();
+    prepareSocketPath(absolute);
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    ArtifactGrpcService service = new ArtifactGrpcService(runtime);
+    HealthStatusManager health = new HealthStatusManager();
+    Server server = NettyServerBuilder.forAddress(UnixDomainSocketAddress.of(absolute))
+        .channelType(NioServerDomainSocketChannel.class)
+        .bossEventLoopGroup(boss)
+        .workerEventLoopGroup(workers)
+        .addService(service)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        // SaveStream frames are 2 MiB; leave room.
+        .maxInboundMessageSize(8 << 20)
+        // Argo never closes its connections (a new one per operation): reap idle ones.
+        .maxConnectionIdle(5, TimeUnit.MINUTES)
+        .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw new IOException("cannot listen on socket '" + absolute + "': " + e.getMessage(), e);
+    }
+    // Argo Server runs as UID 8737 and workflow containers as whatever the executor says:
+    // anyone who can reach the directory may connect.
+    Files.setPosixFilePermissions(absolute, PosixFilePermissions.fromString("rwxrwxrwx"));
+    health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    health.setStatus(dev.argoartifact.proto.ArtifactServiceGrpc.SERVICE_NAME,
+        io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    return new DriverServer(absolute, server, boss, workers, service, runtime, health);
+  }
+
+  /**
+   * Creates the socket's directory (Argo may not have yet: argo-workflows#16784) and removes a
+   * stale socket file, refusing to steal a socket another live server is listening on.
+   */
+  static void prepareSocketPath(Path socket) throws IOException {
+    Path dir = socket.getParent();
+    if (dir != null && !Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+    }
+    if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("socket path '" + socket + "' is a directory");
+      }
+      if (isLive(socket)) {
+        throw new IOException("socket '" + socket + "' is in use by another running server");
+      }
+      Files.delete(socket);
+      JsonLog.info("removed stale socket", Map.of("socket", socket.toString()));
+    }
+  }
+
+  private static boolean isLive(Path socket) {
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(socket));
+      return true;
+    } catch (IOException notListening) {
+      return false;
+    }
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /**
+   * Stops accepting calls, lets calls in flight finish within {@code grace}, then cancels the
+   * rest, removes the socket file and closes the storages.
+   */
+  public void stop(Duration grace) {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        JsonLog.warn("calls still running after the grace period; cancelling them", Map.of("graceMs", grace.toMillis()));
+        server.shutdownNow();
+        server.awaitTermination(2, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.shutdownNow();
+    }
+    service.shutdown();
+    boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    runtime.close();
+    try {
+      Files.deleteIfExists(socket);
+    } catch (IOException ignored) {
+      // The emptyDir goes away with the pod anyway.
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(5));
+  }
+}

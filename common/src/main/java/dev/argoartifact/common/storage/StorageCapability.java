@@ -1,0 +1,15 @@
+package dev.argoartifact.common.storage;
+
+/**
+ * Optional storage abilities. A storage declares them in {@link ArtifactStorage#capabilities()};
+ * an undeclared one must throw {@link UnsupportedCapabilityException}, a declared one must work.
+ * The conformance suite checks both directions.
+ */
+public enum StorageCapability {
+  /** {@link ArtifactStorage#openRead(String, long, long)}: parallel ranged downloads. */
+  RANGED_READ,
+  /** {@link ArtifactStorage#deleteDirectory(String)}: native recursive delete of real directories. */
+  DIRECTORY_DELETE,
+  /** {@link ArtifactStorage#deleteBatch(java.util.Collection)}: server-side batch delete. */
+  BATCH_DELETE
+}

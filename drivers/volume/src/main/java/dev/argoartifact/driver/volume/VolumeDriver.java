@@ -1,0 +1,25 @@
+package dev.argoartifact.driver.volume;
+
+import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.secrets.SecretResolver;
+import dev.argoartifact.common.storage.ArtifactStorage;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Stores artifacts as files under a root directory shared by pods. */
+public final class VolumeDriver implements ArtifactDriver<VolumeConfiguration> {
+  @Override
+  public String name() {
+    return "volume";
+  }
+
+  @Override
+  public Class<VolumeConfiguration> configurationType() {
+    return VolumeConfiguration.class;
+  }
+
+  @Override
+  public ArtifactStorage open(VolumeConfiguration configuration, SecretResolver secrets) throws IOException {
+    return new VolumeStorage(Path.of(configuration.root()));
+  }
+}

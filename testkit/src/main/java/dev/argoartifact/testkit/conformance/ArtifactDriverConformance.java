@@ -1,0 +1,812 @@
+package dev.argoartifact.testkit.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.AtomicWrite;
+import dev.argoartifact.common.storage.ObjectInfo;
+import dev.argoartifact.common.storage.StorageCapability;
+import dev.argoartifact.common.storage.UnsupportedCapabilityException;
+import dev.argoartifact.proto.Artifact;
+import dev.argoartifact.testkit.client.ArtifactClient;
+import dev.argoartifact.testkit.client.ArtifactClient.Reply;
+import dev.argoartifact.testkit.client.ArtifactClient.StreamReport;
+import io.grpc.health.v1.HealthCheckResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The behaviour every driver must show to Argo, checked over a real Unix socket with a client that
+ * behaves like Argo's. A driver's test subclasses this and supplies a {@link ConformanceFixture}
+ * backed by a real server. Tags group the checks into the capabilities reported in the index.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class ArtifactDriverConformance {
+  private static final String PLUGIN = "conformance";
+  private static final int MIB = 1 << 20;
+
+  private ConformanceFixture fixture;
+  private ArtifactClient client;
+  private final AtomicInteger keys = new AtomicInteger();
+
+  @TempDir
+  Path work;
+
+  /** Creates the fixture once per class: a running driver against a real backend. */
+  protected abstract ConformanceFixture createFixture() throws Exception;
+
+  @BeforeAll
+  final void startFixture() throws Exception {
+    fixture = createFixture();
+    client = new ArtifactClient(fixture.socket(), PLUGIN);
+  }
+
+  @AfterAll
+  final void stopFixture() throws Exception {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  protected final ConformanceFixture fixture() {
+    return fixture;
+  }
+
+  protected final ArtifactClient client() {
+    return client;
+  }
+
+  /** A fresh key under the fixture's prefix, named after the test. */
+  protected final String newKey(TestInfo test) {
+    String method = test.getTestMethod().map(m -> m.getName()).orElse("test");
+    return fixture.keyPrefix() + "/" + method + "-" + keys.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  protected final Artifact artifact(String key) {
+    return client.artifact(fixture.configuration(), key);
+  }
+
+  private Path localFile(String name, long size, long seed) throws IOException {
+    return TestData.write(work.resolve("src-" + UUID.randomUUID()).resolve(name), size, seed);
+  }
+
+  /** Where Argo asks for a load: an existing parent, a target that does not exist yet. */
+  private Path loadTarget() throws IOException {
+    Path parent = Files.createDirectories(work.resolve("inputs-" + UUID.randomUUID()));
+    return parent.resolve("artifact.tmp");
+  }
+
+  private void assertFileRoundTrip(String key, long size) throws IOException {
+    Path source = localFile("data.bin", size, size * 31 + 7);
+    assertThat(client.save(source, artifact(key))).isEqualTo(new Reply(true, ""));
+    Path target = loadTarget();
+    assertThat(client.load(artifact(key), target)).isEqualTo(new Reply(true, ""));
+    assertThat(target).isRegularFile();
+    assertThat(Files.size(target)).isEqualTo(size);
+    assertThat(TestData.sha256(target)).isEqualTo(TestData.sha256(source));
+    assertThat(siblingsOf(target)).as("no partial files left beside the load target").containsExactly(target.getFileName().toString());
+  }
+
+  private static List<String> siblingsOf(Path target) throws IOException {
+    try (Stream<Path> s = Files.list(target.getParent())) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static Map<String, String> treeDigests(Path root) throws IOException {
+    Map<String, String> digests = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        digests.put(root.relativize(p).toString().replace('\\', '/'), TestData.sha256(p));
+      }
+    }
+    return digests;
+  }
+
+  /** A small nested tree with spaces and non-ASCII names, like real outputs. */
+  private Path nestedTree() throws IOException {
+    Path root = work.resolve("tree-" + UUID.randomUUID());
+    TestData.write(root.resolve("report.html"), 1200, 1);
+    TestData.write(root.resolve("empty.txt"), 0, 2);
+    TestData.write(root.resolve("data/part-0001.csv"), 70_000, 3);
+    TestData.write(root.resolve("data/deeper/still deeper/leaf file.bin"), 3 * MIB + 5, 4);
+    TestData.write(root.resolve("ünïcödé/日本語 ファイル.txt"), 333, 5);
+    TestData.write(root.resolve("spaces in dir/a b c.txt"), 10, 6);
+    return root;
+  }
+
+  // ---------------------------------------------------------------- files
+
+  @Test
+  @Tag("files")
+  void emptyFileRoundTrips(TestInfo test) throws IOException {
+    assertFileRoundTrip(newKey(test) + "/empty.tgz", 0);
+  }
+
+  @Test
+  @Tag("files")
+  void oneByteFileRoundTrips(TestInfo test) throws IOException {
+    assertFileRoundTrip(newKey(test) + "/one.tgz", 1);
+  }
+
+  @Test
+  @Tag("files")
+  void multiChunkFileRoundTrips(TestInfo test) throws IOException {
+    assertFileRoundTrip(newKey(test) + "/multi.tgz", 5L * MIB + 123);
+  }
+
+  @Test
+  @Tag("files")
+  void largeFileRoundTripsWithChecksum(TestInfo test) throws IOException {
+    assertFileRoundTrip(newKey(test) + "/large.bin", fixture.largeFileBytes());
+  }
+
+  @Test
+  @Tag("files")
+  void savingAgainReplacesTheObject(TestInfo test) throws IOException {
+    String key = newKey(test) + "/again.tgz";
+    assertThat(client.save(localFile("a", 1000, 1), artifact(key)).success()).isTrue();
+    Path second = localFile("b", 2000, 2);
+    assertThat(client.save(second, artifact(key)).success()).isTrue();
+    Path target = loadTarget();
+    assertThat(client.load(artifact(key), target).success()).isTrue();
+    assertThat(TestData.sha256(target)).isEqualTo(TestData.sha256(second));
+  }
+
+  // ---------------------------------------------------------------- directories
+
+  @Test
+  @Tag("directories")
+  void nestedDirectoryRoundTripsWithUnicodeAndSpaces(TestInfo test) throws IOException {
+    String key = newKey(test) + "/out";
+    Path tree = nestedTree();
+    assertThat(client.save(tree, artifact(key))).isEqualTo(new Reply(true, ""));
+    Path target = loadTarget();
+    assertThat(client.load(artifact(key), target)).isEqualTo(new Reply(true, ""));
+    assertThat(target).isDirectory();
+    assertThat(treeDigests(target)).isEqualTo(treeDigests(tree));
+    assertThat(siblingsOf(target)).containsExactly(target.getFileName().toString());
+  }
+
+  @Test
+  @Tag("directories")
+  void keysWithAndWithoutTrailingSlashNameTheSameDirectory(TestInfo test) throws IOException {
+    String key = newKey(test) + "/dir";
+    Path tree = nestedTree();
+    assertThat(client.save(tree, artifact(key + "/")).success()).isTrue();
+    for (String form : List.of(key, key + "/")) {
+      Path target = loadTarget();
+      assertThat(client.load(artifact(form), target).success()).as("load %s", form).isTrue();
+      assertThat(treeDigests(target)).isEqualTo(treeDigests(tree));
+      assertThat(client.isDirectory(artifact(form))).as("isDirectory %s", form).isEqualTo(new ArtifactClient.DirectoryReply(true, ""));
+      assertThat(client.listObjects(artifact(form)).objects()).as("list %s", form)
+          .hasSize(treeDigests(tree).size())
+          .allSatisfy(k -> assertThat(k).startsWith(key + "/").doesNotContain("//"));
+    }
+    assertThat(client.delete(artifact(key + "/")).success()).isTrue();
+    assertThat(client.isDirectory(artifact(key)).isDirectory()).isFalse();
+  }
+
+  @Test
+  @Tag("directories")
+  void directoryListingIsRecursiveFullKeysOfFilesOnly(TestInfo test) throws IOException {
+    String key = newKey(test) + "/site";
+    Path tree = nestedTree();
+    assertThat(client.save(tree, artifact(key)).success()).isTrue();
+    List<String> expected = treeDigests(tree).keySet().stream().map(rel -> key + "/" + rel).sorted().toList();
+    ArtifactClient.ListReply listed = client.listObjects(artifact(key));
+    assertThat(listed.error()).isEmpty();
+    assertThat(listed.objects()).containsExactlyInAnyOrderElementsOf(expected);
+    // Nested prefixes report true too: the Argo Server calls IsDirectory again inside a directory.
+    assertThat(client.isDirectory(artifact(key + "/data")).isDirectory()).isTrue();
+    assertThat(client.isDirectory(artifact(key + "/data/deeper")).isDirectory()).isTrue();
+    assertThat(client.isDirectory(artifact(key + "/report.html"))).isEqualTo(new ArtifactClient.DirectoryReply(false, ""));
+  }
+
+  @Test
+  @Tag("directories")
+  void fileKeyListsItselfAndIsNotADirectory(TestInfo test) throws IOException {
+    String key = newKey(test) + "/single.tgz";
+    assertThat(client.save(localFile("x", 10, 1), artifact(key)).success()).isTrue();
+    assertThat(client.listObjects(artifact(key))).isEqualTo(new ArtifactClient.ListReply(List.of(key), ""));
+    assertThat(client.isDirectory(artifact(key))).isEqualTo(new ArtifactClient.DirectoryReply(false, ""));
+  }
+
+  @Test
+  @Tag("directories")
+  void prefixSiblingsAreNeverConfused(TestInfo test) throws IOException {
+    String base = newKey(test);
+    String out = base + "/out";
+    Path tree = nestedTree();
+    assertThat(client.save(tree, artifact(out)).success()).isTrue();
+    assertThat(client.save(localFile("t", 100, 1), artifact(base + "/out.tgz")).success()).isTrue();
+    assertThat(client.save(localFile("o", 100, 2), artifact(base + "/outer/x.txt")).success()).isTrue();
+    assertThat(client.save(localFile("p", 100, 3), artifact(base + "/output")).success()).isTrue();
+
+    assertThat(client.listObjects(artifact(out)).objects()).allSatisfy(k -> assertThat(k).startsWith(out + "/"));
+    Path target = loadTarget();
+    assertThat(client.load(artifact(out), target).success()).isTrue();
+    assertThat(treeDigests(target)).isEqualTo(treeDigests(tree));
+
+    assertThat(client.delete(artifact(out))).isEqualTo(new Reply(true, ""));
+    assertThat(client.isDirectory(artifact(out)).isDirectory()).isFalse();
+    assertThat(client.listObjects(artifact(base + "/out.tgz")).objects()).containsExactly(base + "/out.tgz");
+    assertThat(client.listObjects(artifact(base + "/outer")).objects()).containsExactly(base + "/outer/x.txt");
+    assertThat(client.listObjects(artifact(base + "/output")).objects()).containsExactly(base + "/output");
+  }
+
+  @Test
+  @Tag("directories")
+  void symlinksLeadingOutsideASavedDirectoryAreNotFollowed(TestInfo test) throws IOException {
+    String key = newKey(test) + "/linked";
+    Path root = work.resolve("links-" + UUID.randomUUID());
+    TestData.write(root.resolve("real.txt"), 50, 1);
+    Path outside = TestData.write(work.resolve("outside-" + UUID.randomUUID() + ".txt"), 40, 2);
+    Files.createSymbolicLink(root.resolve("inside-link.txt"), root.resolve("real.txt"));
+    Files.createSymbolicLink(root.resolve("outside-link.txt"), outside);
+    Files.createSymbolicLink(root.resolve("loop"), root);
+    assertThat(client.save(root, artifact(key)).success()).isTrue();
+    assertThat(client.listObjects(artifact(key)).objects())
+        .containsExactlyInAnyOrder(key + "/real.txt", key + "/inside-link.txt");
+  }
+
+  // ---------------------------------------------------------------- missing keys and errors
+
+  @Test
+  @Tag("errors")
+  void missingKeysFailClearlyOrReportNothing(TestInfo test) throws IOException {
+    String key = newKey(test) + "/does-not-exist";
+    Path target = loadTarget();
+    Reply load = client.load(artifact(key), target);
+    assertThat(load.success()).isFalse();
+    assertThat(load.error()).contains(key).containsIgnoringCase("no artifact");
+    assertThat(target).doesNotExist();
+    assertThat(siblingsOf(target)).as("a failed load leaves no debris").isEmpty();
+    assertThat(client.isDirectory(artifact(key))).isEqualTo(new ArtifactClient.DirectoryReply(false, ""));
+    assertThat(client.listObjects(artifact(key))).isEqualTo(new ArtifactClient.ListReply(List.of(), ""));
+    StreamReport stream = client.openStream(artifact(key), OutputStream.nullOutputStream(), 0);
+    assertThat(stream.ok()).isFalse();
+    assertThat(stream.error()).contains(key);
+    assertThat(stream.bytes()).isZero();
+  }
+
+  @Test
+  @Tag("errors")
+  void savingAMissingLocalPathFailsClearly(TestInfo test) {
+    String key = newKey(test) + "/x.tgz";
+    Reply save = client.save(work.resolve("no-such-file.tgz"), artifact(key));
+    assertThat(save.success()).isFalse();
+    assertThat(save.error()).contains("no-such-file.tgz").contains("does not exist");
+    assertThat(client.listObjects(artifact(key)).objects()).isEmpty();
+  }
+
+  @Test
+  @Tag("safety")
+  void keysThatWouldEscapeAreRefusedByEveryOperation() throws IOException {
+    Path file = localFile("f", 10, 1);
+    for (String hostile : List.of("../escape.tgz", fixture.keyPrefix() + "/a/../../../etc/passwd", "/absolute/key",
+        fixture.keyPrefix() + "/nul\0byte", fixture.keyPrefix() + "//double", "")) {
+      Reply save = client.save(file, artifact(hostile));
+      assertThat(save.success()).as("save %s", hostile).isFalse();
+      assertThat(save.error()).as("save %s", hostile).containsAnyOf("not allowed", "absolute", "no key");
+      assertThat(client.load(artifact(hostile), loadTarget()).success()).as("load %s", hostile).isFalse();
+      assertThat(client.delete(artifact(hostile)).success()).as("delete %s", hostile).isFalse();
+      assertThat(client.listObjects(artifact(hostile)).error()).as("list %s", hostile).isNotEmpty();
+      assertThat(client.isDirectory(artifact(hostile)).error()).as("isDirectory %s", hostile).isNotEmpty();
+      assertThat(save.error()).as("control characters are escaped").doesNotContain("\0");
+    }
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  @Test
+  @Tag("delete")
+  void deleteIsRecursiveIdempotentAndSiblingSafe(TestInfo test) throws IOException {
+    String base = newKey(test);
+    assertThat(client.save(nestedTree(), artifact(base + "/out")).success()).isTrue();
+    assertThat(client.save(localFile("f", 10, 1), artifact(base + "/out.tgz")).success()).isTrue();
+    assertThat(client.save(localFile("g", 10, 2), artifact(base + "/outer/keep.txt")).success()).isTrue();
+
+    assertThat(client.delete(artifact(base + "/out"))).isEqualTo(new Reply(true, ""));
+    assertThat(client.listObjects(artifact(base + "/out")).objects()).as("only out.tgz itself is not under out/")
+        .isEmpty();
+    assertThat(client.isDirectory(artifact(base + "/out")).isDirectory()).isFalse();
+    assertThat(client.delete(artifact(base + "/out"))).as("deleting again succeeds").isEqualTo(new Reply(true, ""));
+    assertThat(client.delete(artifact(base + "/never-existed"))).isEqualTo(new Reply(true, ""));
+
+    assertThat(client.load(artifact(base + "/out.tgz"), loadTarget()).success()).isTrue();
+    assertThat(client.load(artifact(base + "/outer"), loadTarget()).success()).isTrue();
+
+    assertThat(client.delete(artifact(base + "/out.tgz"))).isEqualTo(new Reply(true, ""));
+    assertThat(client.listObjects(artifact(base + "/out.tgz")).objects()).isEmpty();
+    assertThat(client.listObjects(artifact(base + "/outer")).objects()).containsExactly(base + "/outer/keep.txt");
+  }
+
+  // ---------------------------------------------------------------- OpenStream
+
+  @Test
+  @Tag("streaming")
+  void openStreamSendsChunksOfAtMostOneMebibyteThenAnEmptyEnd(TestInfo test) throws IOException {
+    String key = newKey(test) + "/stream.bin";
+    Path source = localFile("s", 2L * MIB + MIB / 2 + 3, 9);
+    assertThat(client.save(source, artifact(key)).success()).isTrue();
+    TestData.DigestSink sink = new TestData.DigestSink();
+    StreamReport report = client.openStream(artifact(key), sink, 0);
+    assertThat(report.error()).isEmpty();
+    assertThat(report.endSeen()).as("an is_end message closes the stream").isTrue();
+    assertThat(report.dataInEndMessage()).as("Argo discards data in the is_end message").isFalse();
+    assertThat(report.messagesAfterEnd()).isFalse();
+    assertThat(report.largestDataMessage()).isLessThanOrEqualTo(MIB);
+    assertThat(report.dataMessages()).isEqualTo(3);
+    assertThat(sink.bytes()).isEqualTo(Files.size(source));
+    assertThat(sink.hex()).isEqualTo(TestData.sha256(source));
+  }
+
+  @Test
+  @Tag("streaming")
+  void openStreamOfAnEmptyFileSendsOnlyTheEnd(TestInfo test) throws IOException {
+    String key = newKey(test) + "/empty.bin";
+    assertThat(client.save(localFile("e", 0, 1), artifact(key)).success()).isTrue();
+    StreamReport report = client.openStream(artifact(key), OutputStream.nullOutputStream(), 0);
+    assertThat(report.error()).isEmpty();
+    assertThat(report.endSeen()).isTrue();
+    assertThat(report.dataMessages()).isZero();
+  }
+
+  @Test
+  @Tag("streaming")
+  void openStreamOfADirectoryStreamsATarOfTheTree(TestInfo test) throws IOException {
+    String key = newKey(test) + "/tree";
+    Path tree = nestedTree();
+    assertThat(client.save(tree, artifact(key)).success()).isTrue();
+    ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
+    StreamReport report = client.openStream(artifact(key), tarBytes, 0);
+    assertThat(report.error()).isEmpty();
+    assertThat(report.endSeen()).isTrue();
+    assertThat(report.largestDataMessage()).isLessThanOrEqualTo(MIB);
+    Map<String, String> entries = new TreeMap<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new java.io.ByteArrayInputStream(tarBytes.toByteArray()))) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        entries.put(entry.getName(), TestData.sha256(tar.readAllBytes()));
+      }
+    }
+    assertThat(entries).isEqualTo(treeDigests(tree));
+  }
+
+  @Test
+  @Tag("streaming")
+  void cancellingOpenStreamLeavesTheDriverServing(TestInfo test) throws IOException {
+    String key = newKey(test) + "/cancel.bin";
+    assertThat(client.save(localFile("c", 12L * MIB, 3), artifact(key)).success()).isTrue();
+    StreamReport cancelled = client.openStream(artifact(key), OutputStream.nullOutputStream(), 1);
+    assertThat(cancelled.dataMessages()).isEqualTo(1);
+    // The driver must keep serving and must not be wedged by the abandoned stream.
+    for (int i = 0; i < 3; i++) {
+      StreamReport full = client.openStream(artifact(key), OutputStream.nullOutputStream(), 0);
+      assertThat(full.error()).isEmpty();
+      assertThat(full.bytes()).isEqualTo(12L * MIB);
+    }
+  }
+
+  // ---------------------------------------------------------------- SaveStream
+
+  @Test
+  @Tag("save-stream")
+  void saveStreamIsAdvertisedAndWritesTheStream(TestInfo test) throws IOException {
+    assertThat(client.supportsSaveStream()).isTrue();
+    String key = newKey(test) + "/uploads/ns/uuid/upload.bin";
+    Path source = localFile("u", 7L * MIB + 11, 17);
+    try (InputStream in = Files.newInputStream(source)) {
+      assertThat(client.saveStream(artifact(key), in, -1)).isEqualTo(new Reply(true, ""));
+    }
+    Path target = loadTarget();
+    assertThat(client.load(artifact(key), target).success()).isTrue();
+    assertThat(TestData.sha256(target)).isEqualTo(TestData.sha256(source));
+  }
+
+  @Test
+  @Tag("save-stream")
+  void abortedSaveStreamLeavesNothingUnderTheKey(TestInfo test) throws Exception {
+    String key = newKey(test) + "/aborted.bin";
+    Path source = localFile("a", 6L * MIB, 5);
+    try (InputStream in = Files.newInputStream(source)) {
+      Reply reply = client.saveStream(artifact(key), in, 3L * MIB);
+      assertThat(reply.success()).isFalse();
+    }
+    // Give the driver a moment to see the cancellation; nothing may ever appear meanwhile.
+    for (int i = 0; i < 10; i++) {
+      assertThat(client.listObjects(artifact(key)).objects()).isEmpty();
+      assertThat(client.isDirectory(artifact(key)).isDirectory()).isFalse();
+      Thread.sleep(50);
+    }
+    assertThat(client.load(artifact(key), loadTarget()).success()).isFalse();
+  }
+
+  @Test
+  @Tag("save-stream")
+  void saveStreamWithoutMetadataFails() {
+    // A stream whose first frame carries no artifact is refused, not written anywhere.
+    Reply reply = client.saveStream(Artifact.getDefaultInstance(), InputStream.nullInputStream(), -1);
+    assertThat(reply.success()).isFalse();
+  }
+
+  // ---------------------------------------------------------------- concurrency
+
+  @Test
+  @Tag("concurrency")
+  void sixteenConcurrentOperationsAllSucceed(TestInfo test) throws Exception {
+    String base = newKey(test);
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Callable<String>> work = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        int n = i;
+        work.add(() -> {
+          String key = base + "/c" + n + (n % 2 == 0 ? ".tgz" : "");
+          Path source = n % 2 == 0 ? localFile("f" + n, 300_000 + n, n) : nestedTree();
+          Reply save = client.save(source, artifact(key));
+          if (!save.success()) {
+            return "save " + key + ": " + save.error();
+          }
+          Path target = loadTarget();
+          Reply load = client.load(artifact(key), target);
+          if (!load.success()) {
+            return "load " + key + ": " + load.error();
+          }
+          boolean same = n % 2 == 0 ? TestData.sha256(source).equals(TestData.sha256(target))
+              : treeDigests(source).equals(treeDigests(target));
+          return same ? "" : "content differs for " + key;
+        });
+      }
+      List<String> problems = new ArrayList<>();
+      for (Future<String> f : pool.invokeAll(work, 10, TimeUnit.MINUTES)) {
+        String problem = f.get();
+        if (!problem.isEmpty()) {
+          problems.add(problem);
+        }
+      }
+      assertThat(problems).isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  private ObjectNode configurationTree() throws IOException {
+    return (ObjectNode) new YAMLMapper().readTree(fixture.configuration());
+  }
+
+  private Reply saveWith(String configuration, String key) throws IOException {
+    return client.save(localFile("cfg", 10, 1),
+        client.artifact(configuration, key));
+  }
+
+  private void assertNoSecretIn(String error) {
+    for (String secret : fixture.secretValues()) {
+      assertThat(error).as("an error must never echo a secret").doesNotContain(secret);
+    }
+  }
+
+  @Test
+  @Tag("configuration")
+  void malformedConfigurationFailsClearly(TestInfo test) throws IOException {
+    Reply reply = saveWith("root: [unclosed\n  password: S3cr3t-Do-Not-Echo", newKey(test));
+    assertThat(reply.success()).isFalse();
+    assertThat(reply.error()).contains("configuration").containsIgnoringCase("yaml").doesNotContain("S3cr3t-Do-Not-Echo");
+    assertThat(reply.error()).doesNotContain("\n").doesNotContain("\tat ");
+  }
+
+  @Test
+  @Tag("configuration")
+  void unknownFieldFailsWithASuggestionAndWithoutEchoingValues(TestInfo test) throws IOException {
+    ObjectNode config = configurationTree();
+    String field = config.fieldNames().next();
+    String typo = transposeTypo(field);
+    ObjectNode typoed = config.deepCopy();
+    typoed.set(typo, typoed.remove(field));
+    typoed.put("passwrod", "S3cr3t-Do-Not-Echo");
+    Reply reply = saveWith(new ObjectMapper().writeValueAsString(typoed), newKey(test));
+    assertThat(reply.success()).isFalse();
+    assertThat(reply.error()).containsAnyOf("unknown field '" + typo + "'", "unknown field 'passwrod'");
+    assertThat(reply.error()).doesNotContain("S3cr3t-Do-Not-Echo");
+    ObjectNode onlyTypo = config.deepCopy();
+    onlyTypo.set(typo, onlyTypo.remove(field));
+    Reply typoReply = saveWith(new ObjectMapper().writeValueAsString(onlyTypo), newKey(test));
+    assertThat(typoReply.error()).contains("unknown field '" + typo + "'").contains("did you mean '" + field + "'");
+    assertNoSecretIn(reply.error());
+    assertNoSecretIn(typoReply.error());
+  }
+
+  /** A plausible typo: the first pair of differing adjacent letters swapped ("root" to "roto"). */
+  static String transposeTypo(String field) {
+    for (int i = 1; i + 1 < field.length(); i++) {
+      if (field.charAt(i) != field.charAt(i + 1)) {
+        return field.substring(0, i) + field.charAt(i + 1) + field.charAt(i) + field.substring(i + 2);
+      }
+    }
+    return field + "x";
+  }
+
+  @Test
+  @Tag("configuration")
+  void missingRequiredFieldsAreNamed(TestInfo test) throws IOException {
+    assertThat(fixture.requiredFields()).as("the fixture names the required fields").isNotEmpty();
+    for (String field : fixture.requiredFields()) {
+      ObjectNode config = configurationTree();
+      assertThat(config.has(field)).as("the fixture's configuration has %s", field).isTrue();
+      config.remove(field);
+      Reply reply = saveWith(new ObjectMapper().writeValueAsString(config), newKey(test));
+      assertThat(reply.success()).as("without %s", field).isFalse();
+      assertThat(reply.error()).contains("'" + field + "'").contains("required");
+      assertNoSecretIn(reply.error());
+    }
+  }
+
+  @Test
+  @Tag("configuration")
+  void wrongTypeIsNamed(TestInfo test) throws IOException {
+    ObjectNode config = configurationTree();
+    ObjectNode transfer = config.putObject("transfer");
+    transfer.put("filesInFlight", "many");
+    Reply reply = saveWith(new ObjectMapper().writeValueAsString(config), newKey(test));
+    assertThat(reply.success()).isFalse();
+    assertThat(reply.error()).contains("transfer.filesInFlight").contains("whole number").doesNotContain("many");
+  }
+
+  // ---------------------------------------------------------------- storage capabilities
+
+  private ArtifactStorage storageOrSkip() {
+    assumeTrue(fixture.storage().isPresent(), "the fixture gives no direct storage access (external driver)");
+    return fixture.storage().get();
+  }
+
+  private String writeObject(ArtifactStorage storage, String key, byte[] bytes) throws IOException {
+    try (AtomicWrite write = storage.startWrite(key)) {
+      write.stream().write(bytes);
+      write.commit();
+    }
+    return key;
+  }
+
+  @Test
+  @Tag("storage")
+  void uncommittedWritesAreInvisibleAndLeaveNothing(TestInfo test) throws IOException {
+    ArtifactStorage storage = storageOrSkip();
+    String key = newKey(test) + "/pending.bin";
+    try (AtomicWrite write = storage.startWrite(key)) {
+      write.stream().write(new byte[3 * MIB]);
+      write.stream().flush();
+      assertThat(storage.stat(key)).isEmpty();
+      List<ObjectInfo> listed = new ArrayList<>();
+      storage.list(fixture.keyPrefix() + "/", o -> listed.add(o));
+      assertThat(listed).extracting(ObjectInfo::key).doesNotContain(key);
+    }
+    assertThat(storage.stat(key)).isEmpty();
+    assertThat(client.listObjects(artifact(key)).objects()).isEmpty();
+  }
+
+  @Test
+  @Tag("storage")
+  void declaredCapabilitiesMatchReality(TestInfo test) throws IOException {
+    ArtifactStorage storage = storageOrSkip();
+    Set<StorageCapability> declared = storage.capabilities();
+    String base = newKey(test);
+    byte[] content = "0123456789abcdefghij".getBytes(StandardCharsets.UTF_8);
+
+    String ranged = writeObject(storage, base + "/ranged.bin", content);
+    if (declared.contains(StorageCapability.RANGED_READ)) {
+      try (InputStream in = storage.openRead(ranged, 3, 5)) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("34567");
+      }
+      try (InputStream in = storage.openRead(ranged, 15, 5)) {
+        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("fghij");
+      }
+    } else {
+      assertThatThrownBy(() -> storage.openRead(ranged, 3, 5)).isInstanceOf(UnsupportedCapabilityException.class);
+    }
+
+    writeObject(storage, base + "/tree/a.txt", content);
+    writeObject(storage, base + "/tree/sub/b.txt", content);
+    writeObject(storage, base + "/tree.txt", content);
+    if (declared.contains(StorageCapability.DIRECTORY_DELETE)) {
+      storage.deleteDirectory(base + "/tree/");
+      List<String> left = new ArrayList<>();
+      storage.list(base + "/", o -> left.add(o.key()));
+      assertThat(left).containsExactlyInAnyOrder(base + "/ranged.bin", base + "/tree.txt");
+      storage.deleteDirectory(base + "/tree/");
+    } else {
+      assertThatThrownBy(() -> storage.deleteDirectory(base + "/tree/")).isInstanceOf(UnsupportedCapabilityException.class);
+    }
+
+    String b1 = writeObject(storage, base + "/batch/1", content);
+    String b2 = writeObject(storage, base + "/batch/2", content);
+    if (declared.contains(StorageCapability.BATCH_DELETE)) {
+      storage.deleteBatch(List.of(b1, b2, base + "/batch/missing"));
+      assertThat(storage.stat(b1)).isEmpty();
+      assertThat(storage.stat(b2)).isEmpty();
+    } else {
+      assertThatThrownBy(() -> storage.deleteBatch(List.of(b1, b2))).isInstanceOf(UnsupportedCapabilityException.class);
+    }
+  }
+
+  @Test
+  @Tag("storage")
+  void listingStopsWhenTheVisitorSaysSo(TestInfo test) throws IOException {
+    ArtifactStorage storage = storageOrSkip();
+    String base = newKey(test);
+    for (int i = 0; i < 5; i++) {
+      writeObject(storage, base + "/many/" + i, new byte[] {(byte) i});
+    }
+    AtomicInteger seen = new AtomicInteger();
+    storage.list(base + "/many/", o -> seen.incrementAndGet() < 2);
+    assertThat(seen.get()).isEqualTo(2);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private DriverLauncher launcherOrSkip() {
+    assumeTrue(fixture.launcher().isPresent(), "the fixture cannot start driver processes");
+    return fixture.launcher().get();
+  }
+
+  /** A directory like Argo's emptyDir volume: world-writable, in a fresh place. */
+  private Path emptyDirLike() throws IOException {
+    Path base = Files.createTempDirectory("argo-artifact-plugins-");
+    Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwx"));
+    return base;
+  }
+
+  private static void awaitSocket(Path socket, Process process) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the driver exited with " + process.exitValue() + " before serving");
+      }
+      if (Files.exists(socket)) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+          probe.connect(UnixDomainSocketAddress.of(socket));
+          return;
+        } catch (IOException notYet) {
+          // Bound but not accepting yet.
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no connectable socket at " + socket + " within 30 s");
+  }
+
+  @Test
+  @Tag("lifecycle")
+  void createsTheSocketDirectoryServesHealthAndExitsZeroOnSigterm() throws Exception {
+    DriverLauncher launcher = launcherOrSkip();
+    Path base = emptyDirLike();
+    // The directory does not exist yet: Argo may start the plugin before creating it (#16784).
+    Path socket = base.resolve("not-yet-created/socket");
+    Process process = launcher.start(socket);
+    try {
+      awaitSocket(socket, process);
+      ArtifactClient probe = new ArtifactClient(socket, PLUGIN);
+      assertThat(probe.health()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(probe.supportsSaveStream()).isTrue();
+      assertThat(Files.getPosixFilePermissions(socket)).as("connectable by other UIDs")
+          .containsAll(PosixFilePermissions.fromString("rw-rw-rw-"));
+      process.destroy(); // SIGTERM
+      assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("exits promptly on SIGTERM").isTrue();
+      assertThat(process.exitValue()).as("exit code after SIGTERM").isZero();
+      assertThat(socket).as("the socket file is removed on exit").doesNotExist();
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Tag("lifecycle")
+  void replacesAStaleSocketFile() throws Exception {
+    DriverLauncher launcher = launcherOrSkip();
+    Path socket = emptyDirLike().resolve("socket");
+    Files.writeString(socket, "stale");
+    Process process = launcher.start(socket);
+    try {
+      awaitSocket(socket, process);
+      assertThat(new ArtifactClient(socket, PLUGIN).health()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    } finally {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  @Tag("lifecycle")
+  void socketIsUsableByAnotherUid() throws Exception {
+    DriverLauncher launcher = launcherOrSkip();
+    assumeTrue("root".equals(System.getProperty("user.name")), "needs root to act as another UID");
+    assumeTrue(onPath("setpriv"), "needs setpriv (util-linux) to connect as UID 8737");
+    Path base = emptyDirLike();
+    Path socket = base.resolve("plugin/socket");
+    Path probe = base.resolve("Probe.java");
+    // Argo Server runs as 8737: connect as that UID and check the server's HTTP/2 SETTINGS arrive.
+    Files.writeString(probe, """
+        import java.net.*; import java.nio.*; import java.nio.channels.*;
+        public class Probe { public static void main(String[] a) throws Exception {
+          try (SocketChannel s = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.connect(UnixDomainSocketAddress.of(a[0]));
+            byte[] preface = "PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n".getBytes();
+            ByteBuffer out = ByteBuffer.allocate(preface.length + 9).put(preface).put(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+            s.write(out.flip());
+            ByteBuffer in = ByteBuffer.allocate(9);
+            while (in.hasRemaining() && s.read(in) >= 0) { }
+            System.exit(in.position() == 9 && in.get(3) == 4 ? 0 : 3);
+          } } }
+        """);
+    Files.setPosixFilePermissions(probe, PosixFilePermissions.fromString("rw-r--r--"));
+    Process process = launcher.start(socket);
+    try {
+      awaitSocket(socket, process);
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process other = new ProcessBuilder("setpriv", "--reuid=8737", "--regid=8737", "--clear-groups",
+          java, "-Xshare:auto", probe.toString(), socket.toString())
+          .directory(base.toFile()).redirectErrorStream(true).start();
+      String output = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(other.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(other.exitValue()).as("UID 8737 connects and gets HTTP/2 SETTINGS: %s", output).isZero();
+    } finally {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+      process.destroyForcibly();
+    }
+  }
+
+  private static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Tags in the order the report lists them. */
+  public static List<String> capabilityTags() {
+    return List.of("files", "directories", "errors", "safety", "delete", "streaming", "save-stream",
+        "concurrency", "configuration", "storage", "lifecycle");
+  }
+}

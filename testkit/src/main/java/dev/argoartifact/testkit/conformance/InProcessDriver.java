@@ -1,0 +1,43 @@
+package dev.argoartifact.testkit.conformance;
+
+import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.secrets.DefaultSecretResolver;
+import dev.argoartifact.common.secrets.SecretResolver;
+import dev.argoartifact.common.server.DriverRuntime;
+import dev.argoartifact.common.server.DriverServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A Java driver served on a real Unix socket inside the test JVM (so in-process backends such as
+ * MiniDFSCluster or LocalStorageHelper are reachable), through the same server as an image.
+ */
+public final class InProcessDriver implements AutoCloseable {
+  private final DriverServer server;
+  private final DriverRuntime<?> runtime;
+
+  public InProcessDriver(ArtifactDriver<?> driver, Path socket) throws IOException {
+    this(driver, socket, null, new DefaultSecretResolver());
+  }
+
+  public InProcessDriver(ArtifactDriver<?> driver, Path socket, String operatorDefaults, SecretResolver secrets)
+      throws IOException {
+    this.runtime = new DriverRuntime<>(driver, operatorDefaults, secrets);
+    this.server = DriverServer.start(socket, runtime);
+  }
+
+  public Path socket() {
+    return server.socket();
+  }
+
+  /** The runtime behind the socket: its operations give direct storage access for a configuration. */
+  public DriverRuntime<?> runtime() {
+    return runtime;
+  }
+
+  @Override
+  public void close() {
+    server.stop(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,55 @@
+package dev.argoartifact.testkit.conformance;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a Java driver in a child JVM from the current classpath, with the same entry point an
+ * image uses ({@code dev.argoartifact.common.server.DriverMain}).
+ */
+public final class JavaDriverLauncher implements DriverLauncher {
+  private final String driverName;
+  private final Map<String, String> environment;
+  private final Path logFile;
+
+  /**
+   * @param environment extra environment (e.g. operator defaults) for the child
+   * @param logFile where the child's stdout and stderr go
+   */
+  public JavaDriverLauncher(String driverName, Map<String, String> environment, Path logFile) {
+    this.driverName = driverName;
+    this.environment = environment;
+    this.logFile = logFile;
+  }
+
+  @Override
+  public Process start(Path socket) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.add("-Xmx256m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.argoartifact.common.server.DriverMain");
+    command.add(socket.toString());
+    // Argo appends the executor's args after the socket path; a driver must ignore them.
+    command.add("--loglevel");
+    command.add("info");
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("ARGO_ARTIFACT_DRIVER", driverName);
+    builder.environment().putAll(environment);
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    return builder.start();
+  }
+
+  @Override
+  public String toString() {
+    return "java " + driverName + " (classpath of " + System.getProperty("java.class.path").split(File.pathSeparator).length + " entries)";
+  }
+}
