@@ -108,7 +108,7 @@ public final class ConfigurationBinder<C> {
     String origin = fromDefaults ? " (from the operator's default configuration)" : "";
     String suggestion = closest(name, known);
     return new ConfigurationException(null, "unknown field '" + name + "'" + where + origin
-        + (suggestion != null ? ", did you mean '" + suggestion + "'?" : "")
+        + (suggestion != null ? ", did you mean '" + suggestion + "'?" : ".")
         + (known.isEmpty() ? "" : " Known fields: " + String.join(", ", known) + "."));
   }
 

@@ -1,0 +1,246 @@
+package dev.argoartifact.common.semantics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.argoartifact.common.TransferSettings;
+import dev.argoartifact.common.storage.StorageCapability;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArtifactOperationsTest {
+  private static final TransferSettings FAST_RETRIES = new TransferSettings(4, 4, "1ms", "5ms", null, null);
+
+  @TempDir
+  Path dir;
+
+  private Path tree(int files) throws IOException {
+    Path root = Files.createDirectories(dir.resolve("tree"));
+    for (int i = 0; i < files; i++) {
+      Files.writeString(root.resolve("f" + i + ".txt"), "content " + i);
+    }
+    return root;
+  }
+
+  private static List<String> entries(Path p) throws IOException {
+    try (Stream<Path> s = Files.list(p)) {
+      return s.map(x -> x.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aTransientFailureRetriesOnlyThatFile() throws IOException {
+    Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    MemoryStorage storage = new MemoryStorage() {
+      @Override
+      public void writeFile(String key, Path source) throws IOException {
+        int n = attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        if (key.endsWith("f3.txt") && n <= 2) {
+          throw new SocketTimeoutException("simulated timeout");
+        }
+        super.writeFile(key, source);
+      }
+    };
+    ArtifactOperations ops = new ArtifactOperations(storage, FAST_RETRIES);
+    ops.save(ArtifactKey.parse("run/out"), tree(8));
+    assertThat(storage.objects).hasSize(8);
+    assertThat(attempts.get("run/out/f3.txt").get()).isEqualTo(3);
+    assertThat(attempts).allSatisfy((key, n) -> {
+      if (!key.endsWith("f3.txt")) {
+        assertThat(n.get()).as(key).isEqualTo(1);
+      }
+    });
+  }
+
+  @Test
+  void aPermanentFailureIsNotRetriedAndStopsTheTransfer() throws IOException {
+    AtomicInteger attempts = new AtomicInteger();
+    MemoryStorage storage = new MemoryStorage() {
+      @Override
+      public void writeFile(String key, Path source) throws IOException {
+        attempts.incrementAndGet();
+        throw new IOException("403 AuthorizationFailure");
+      }
+    };
+    ArtifactOperations ops = new ArtifactOperations(storage, new TransferSettings(1, 4, "1ms", "5ms", null, null));
+    assertThatThrownBy(() -> ops.save(ArtifactKey.parse("run/out"), tree(50))).hasMessage("403 AuthorizationFailure");
+    assertThat(attempts.get()).as("stops submitting after the first failure").isLessThan(5);
+  }
+
+  @Test
+  void retriesGiveUpAfterMaxAttempts() throws IOException {
+    AtomicInteger attempts = new AtomicInteger();
+    MemoryStorage storage = new MemoryStorage() {
+      @Override
+      public void writeFile(String key, Path source) throws IOException {
+        attempts.incrementAndGet();
+        throw new SocketTimeoutException("still down");
+      }
+    };
+    Path file = Files.writeString(dir.resolve("one.tgz"), "x");
+    assertThatThrownBy(() -> new ArtifactOperations(storage, FAST_RETRIES).save(ArtifactKey.parse("k.tgz"), file))
+        .hasMessage("still down");
+    assertThat(attempts.get()).isEqualTo(4);
+  }
+
+  @Test
+  void directoryTransfersRunInParallelWithinTheLimit() throws IOException {
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    MemoryStorage storage = new MemoryStorage() {
+      @Override
+      public void writeFile(String key, Path source) throws IOException {
+        peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        inFlight.decrementAndGet();
+        super.writeFile(key, source);
+      }
+    };
+    new ArtifactOperations(storage, new TransferSettings(4, 1, null, null, null, null)).save(ArtifactKey.parse("p"), tree(24));
+    assertThat(storage.objects).hasSize(24);
+    assertThat(peak.get()).isEqualTo(4);
+  }
+
+  @Test
+  void remoteNamesThatWouldEscapeTheTargetAreRefused() throws IOException {
+    for (String hostile : List.of("k/../../escaped.txt", "k/a/../../../x", "k//abs", "k/nul\0name")) {
+      MemoryStorage storage = new MemoryStorage();
+      storage.put("k/fine.txt", new byte[] {1});
+      storage.put(hostile, new byte[] {2});
+      Path inputs = Files.createDirectories(dir.resolve("in-" + Math.abs(hostile.hashCode())));
+      Path target = inputs.resolve("art.tmp");
+      assertThatThrownBy(() -> new ArtifactOperations(storage, FAST_RETRIES).load(ArtifactKey.parse("k"), target))
+          .isInstanceOf(ArtifactException.class)
+          .hasMessageContaining("cannot be written locally");
+      assertThat(entries(inputs)).as("nothing written, no partial directory left").isEmpty();
+      assertThat(dir.resolve("escaped.txt")).doesNotExist();
+    }
+  }
+
+  @Test
+  void aFailedDirectoryLoadLeavesNoDebris() throws IOException {
+    MemoryStorage storage = new MemoryStorage() {
+      @Override
+      public void readToFile(String key, Path target) throws IOException {
+        if (key.endsWith("f5.txt")) {
+          throw new IOException("disk full");
+        }
+        super.readToFile(key, target);
+      }
+    };
+    for (int i = 0; i < 10; i++) {
+      storage.put("k/f" + i + ".txt", ("v" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    Path inputs = Files.createDirectories(dir.resolve("inputs"));
+    assertThatThrownBy(() -> new ArtifactOperations(storage, FAST_RETRIES).load(ArtifactKey.parse("k"), inputs.resolve("a.tmp")))
+        .hasMessage("disk full");
+    assertThat(entries(inputs)).isEmpty();
+  }
+
+  @Test
+  void listingFailsClearlyBeforeExceedingArgosReplyLimit() {
+    MemoryStorage storage = new MemoryStorage();
+    String padding = "x".repeat(200);
+    for (int i = 0; i < 25_000; i++) {
+      storage.put("big/" + padding + i, new byte[0]);
+    }
+    assertThatThrownBy(() -> new ArtifactOperations(storage, FAST_RETRIES).list(ArtifactKey.parse("big")))
+        .isInstanceOf(ArtifactException.class)
+        .hasMessageContaining("4 MiB reply")
+        .hasMessageContaining("list a narrower key");
+  }
+
+  @Test
+  void largeObjectsDownloadInParallelRangesWhenSupported() throws IOException {
+    List<long[]> ranges = new ArrayList<>();
+    MemoryStorage storage = new MemoryStorage(StorageCapability.RANGED_READ) {
+      @Override
+      public java.io.InputStream openRead(String key, long offset, long length) throws IOException {
+        synchronized (ranges) {
+          ranges.add(new long[] {offset, length});
+        }
+        return super.openRead(key, offset, length);
+      }
+    };
+    byte[] content = new byte[(5 << 20) + 123];
+    new java.util.Random(7).nextBytes(content);
+    storage.put("big.bin", content);
+    TransferSettings settings = new TransferSettings(4, 2, "1ms", "2ms", 1L << 20, 1L << 20);
+    Path target = Files.createDirectories(dir.resolve("in")).resolve("big.tmp");
+    new ArtifactOperations(storage, settings).load(ArtifactKey.parse("big.bin"), target);
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    assertThat(ranges).hasSize(6);
+  }
+
+  @Test
+  void batchDeleteIsUsedInBoundedBatchesWhenSupported() throws IOException {
+    List<Integer> batches = new ArrayList<>();
+    MemoryStorage storage = new MemoryStorage(StorageCapability.BATCH_DELETE) {
+      @Override
+      public void deleteBatch(Collection<String> keys) throws IOException {
+        synchronized (batches) {
+          batches.add(keys.size());
+        }
+        super.deleteBatch(keys);
+      }
+
+      @Override
+      public void delete(String key) {
+        throw new AssertionError("single deletes are not expected under a directory");
+      }
+    };
+    for (int i = 0; i < 7; i++) {
+      storage.put("d/" + i, new byte[0]);
+    }
+    storage.put("d.tgz", new byte[0]);
+    storage.put("dd/x", new byte[0]);
+    assertThat(new ArtifactOperations(storage, FAST_RETRIES).delete(ArtifactKey.parse("d"))).isEqualTo(7);
+    assertThat(batches).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3)).hasSize(3);
+    assertThat(storage.objects.keySet()).containsExactly("d.tgz", "dd/x");
+  }
+
+  @Test
+  void aDirectoryStreamsAsATarAndAFileAsItsBytes() throws IOException {
+    MemoryStorage storage = new MemoryStorage();
+    storage.put("k", "file".getBytes(StandardCharsets.UTF_8));
+    storage.put("k/a.txt", "A".getBytes(StandardCharsets.UTF_8));
+    ArtifactOperations ops = new ArtifactOperations(storage, FAST_RETRIES);
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    assertThat(ops.streamTo(ArtifactKey.parse("k"), file)).isEqualTo(ArtifactOperations.StreamKind.FILE);
+    assertThat(file.toString(StandardCharsets.UTF_8)).isEqualTo("file");
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    storage.delete("k");
+    assertThat(ops.streamTo(ArtifactKey.parse("k/"), tar)).isEqualTo(ArtifactOperations.StreamKind.DIRECTORY_TAR);
+    assertThat(tar.size()).isGreaterThan(512);
+  }
+
+  @Test
+  void keysAreValidatedAndNormalized() {
+    assertThat(ArtifactKey.parse("wf/pod/out/").value()).isEqualTo("wf/pod/out");
+    assertThat(ArtifactKey.parse("wf/pod/out").directoryPrefix()).isEqualTo("wf/pod/out/");
+    assertThatThrownBy(() -> ArtifactKey.parse("")).hasMessageContaining("no key");
+    assertThatThrownBy(() -> ArtifactKey.parse("/etc/passwd")).hasMessageContaining("is absolute");
+    assertThatThrownBy(() -> ArtifactKey.parse("a/../b")).hasMessageContaining("'..' path segment");
+    assertThatThrownBy(() -> ArtifactKey.parse("a/./b")).hasMessageContaining("'.' path segment");
+    assertThatThrownBy(() -> ArtifactKey.parse("a//b")).hasMessageContaining("empty path segment");
+    assertThatThrownBy(() -> ArtifactKey.parse("a\0b")).hasMessageContaining("NUL").hasMessageContaining("a\\x00b");
+    assertThatThrownBy(() -> ArtifactKey.parse("x".repeat(1025))).hasMessageContaining("longer than 1024 bytes");
+  }
+}
