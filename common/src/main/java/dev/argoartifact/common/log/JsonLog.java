@@ -106,9 +106,16 @@ public final class JsonLog {
     }
   }
 
+  /**
+   * Netty warns that TCP keep-alive does not apply to Unix domain sockets, once per connection;
+   * gRPC always sets it. Held here so the setting is not garbage-collected with the logger.
+   */
+  private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
+
   /** Sends java.util.logging (gRPC, Netty, and SLF4J through slf4j-jdk14) into this log. */
   public static void captureJavaUtilLogging() {
     LogManager.getLogManager().reset();
+    NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
     Logger root = Logger.getLogger("");
     root.setLevel(enabled(Level.DEBUG) ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING);
     root.addHandler(new Handler() {

@@ -75,6 +75,9 @@ public abstract class ArtifactDriverConformance {
   final void startFixture() throws Exception {
     fixture = createFixture();
     client = new ArtifactClient(fixture.socket(), PLUGIN);
+    // Fail once, clearly, instead of every check waiting out the connection timeout.
+    assertThat(client.health()).as("the driver at %s answers gRPC health", fixture.socket())
+        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
   }
 
   @AfterAll

@@ -1,0 +1,130 @@
+package dev.argoartifact.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.argoartifact.driver.volume.VolumeDriver;
+import dev.argoartifact.testkit.cli.ArgoArtifactCli;
+import dev.argoartifact.testkit.conformance.InProcessDriver;
+import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The argo-artifact tool end to end, against real volume driver sockets. */
+class ArgoArtifactCliTest {
+  @TempDir
+  Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  private static synchronized Run run(InputStream stdin, String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    InputStream in = System.in;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      System.setIn(stdin);
+      int code = ArgoArtifactCli.run(args);
+      return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+      System.setIn(in);
+    }
+  }
+
+  private static Run run(String... args) {
+    return run(InputStream.nullInputStream(), args);
+  }
+
+  @Test
+  void demoRunsTheWholePath() {
+    Run demo = run("demo");
+    assertThat(demo.exit()).as(demo.err()).isZero();
+    assertThat(demo.out()).contains("2. Save: uploaded directory").contains("-> 4 files:")
+        .contains("identical to the original: true").contains("IsDirectory now false").contains("done:");
+  }
+
+  @Test
+  void everyClientCommandTalksToADriver() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    try (InProcessDriver driver = new InProcessDriver(new VolumeDriver(), dir.resolve("plugin/socket"))) {
+      String socket = driver.socket().toString();
+      String config = "root: " + root;
+      Path tree = Files.createDirectories(dir.resolve("tree/sub"));
+      Files.writeString(tree.resolve("a.txt"), "alpha");
+      Files.writeString(dir.resolve("tree/top.txt"), "top");
+
+      assertThat(run("save", "-s", socket, "-c", config, dir.resolve("tree").toString(), "wf/out").exit()).isZero();
+      Run ls = run("ls", "-s", socket, "-c", config, "wf/out");
+      assertThat(ls.out().lines()).containsExactly("wf/out/sub/a.txt", "wf/out/top.txt");
+      assertThat(run("is-dir", "-s", socket, "-c", config, "wf/out").out().trim()).isEqualTo("true");
+      assertThat(run("cat", "-s", socket, "-c", config, "wf/out/sub/a.txt").out()).isEqualTo("alpha");
+
+      Path configFile = Files.writeString(dir.resolve("config.yaml"), config);
+      Run put = run(new ByteArrayInputStream("streamed".getBytes(StandardCharsets.UTF_8)),
+          "put", "-s", socket, "-c", "@" + configFile, "uploads/x.txt");
+      assertThat(put.exit()).as(put.err()).isZero();
+      Path loaded = dir.resolve("in/x.tmp");
+      Files.createDirectories(loaded.getParent());
+      assertThat(run("load", "-s", socket, "-c", config, "uploads/x.txt", loaded.toString()).exit()).isZero();
+      assertThat(Files.readString(loaded)).isEqualTo("streamed");
+
+      assertThat(run("rm", "-s", socket, "-c", config, "wf/out").exit()).isZero();
+      assertThat(run("is-dir", "-s", socket, "-c", config, "wf/out").out().trim()).isEqualTo("false");
+      Run caps = run("caps", "-s", socket);
+      assertThat(caps.out()).contains("health: serving").contains("supportsSaveStream: true");
+
+      Run missing = run("load", "-s", socket, "-c", config, "wf/missing", dir.resolve("in/m.tmp").toString());
+      assertThat(missing.exit()).isEqualTo(1);
+      assertThat(missing.err()).contains("error: load failed for key 'wf/missing': no artifact at key 'wf/missing'");
+      Run badConfig = run("ls", "-s", socket, "-c", "roto: /x", "k");
+      assertThat(badConfig.exit()).isEqualTo(1);
+      assertThat(badConfig.err()).contains("unknown field 'roto', did you mean 'root'?");
+    }
+  }
+
+  @Test
+  void conformanceCommandPassesAgainstADriverProcess() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Path socket = dir.resolve("external/socket");
+    JavaDriverLauncher launcher = new JavaDriverLauncher("volume", Map.of(), dir.resolve("driver.log"));
+    Process driver = launcher.start(socket);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(socket) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Run report = run("conformance", "-s", socket.toString(), "-c", "root: " + root, "--required-field", "root",
+          "--large-file-mib", "16",
+          "--launch", "env ARGO_ARTIFACT_DRIVER=volume " + java + " -cp " + System.getProperty("java.class.path")
+              + " dev.argoartifact.common.server.DriverMain");
+      assertThat(report.exit()).as(report.out()).isZero();
+      assertThat(report.out()).contains("0 failed").contains("lifecycle     pass").contains("files         pass")
+          .contains("storage       skipped");
+    } finally {
+      driver.destroy();
+      assertThat(driver.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(driver.exitValue()).isZero();
+    }
+  }
+
+  @Test
+  void conformanceCommandFailsAgainstNothing() {
+    Run report = run("conformance", "-s", dir.resolve("nobody/socket").toString(), "-c", "root: /x", "--required-field", "root");
+    assertThat(report.exit()).isEqualTo(1);
+    assertThat(report.out()).contains("FAIL");
+  }
+}
