@@ -6,7 +6,11 @@ package dev.argoartifact.common.storage;
  * The conformance suite checks both directions.
  */
 public enum StorageCapability {
-  /** {@link ArtifactStorage#openRead(String, long, long)}: parallel ranged downloads. */
+  /**
+   * {@link ArtifactStorage#openRead(String, long, long)}: ranged reads, and parallel ranged
+   * downloads of large objects pay off (network object stores). Local or kernel-copied storage
+   * should not declare it: its {@code readToFile} is faster.
+   */
   RANGED_READ,
   /** {@link ArtifactStorage#deleteDirectory(String)}: native recursive delete of real directories. */
   DIRECTORY_DELETE,

@@ -6,12 +6,9 @@ import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.ObjectNotFoundException;
 import dev.argoartifact.common.storage.StorageCapability;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
@@ -140,44 +137,6 @@ final class VolumeStorage implements ArtifactStorage {
   }
 
   @Override
-  public InputStream openRead(String key, long offset, long length) throws IOException {
-    Path path = resolve(key);
-    if (!regularFile(path)) {
-      throw new ObjectNotFoundException(key);
-    }
-    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    channel.position(offset);
-    InputStream whole = Channels.newInputStream(channel);
-    return new FilterInputStream(whole) {
-      private long remaining = length;
-
-      @Override
-      public int read() throws IOException {
-        if (remaining <= 0) {
-          return -1;
-        }
-        int b = super.read();
-        if (b >= 0) {
-          remaining--;
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (remaining <= 0) {
-          return -1;
-        }
-        int n = super.read(b, off, (int) Math.min(len, remaining));
-        if (n > 0) {
-          remaining -= n;
-        }
-        return n;
-      }
-    };
-  }
-
-  @Override
   public void readToFile(String key, Path target) throws IOException {
     Path path = resolve(key);
     if (!regularFile(path)) {
@@ -265,7 +224,8 @@ final class VolumeStorage implements ArtifactStorage {
 
   @Override
   public Set<StorageCapability> capabilities() {
-    return EnumSet.of(StorageCapability.RANGED_READ, StorageCapability.DIRECTORY_DELETE);
+    // No RANGED_READ: a kernel copy (copy_file_range) of a local file beats parallel ranges.
+    return EnumSet.of(StorageCapability.DIRECTORY_DELETE);
   }
 
   /** A write staged in a temporary file and renamed over the target on commit. */
