@@ -22,7 +22,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,9 +80,7 @@ public final class ConfigurationBinder<C> {
     for (BeanPropertyDefinition property : bean.findProperties()) {
       known.put(property.getName(), property.getPrimaryType());
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
       JavaType propertyType = known.get(field.getKey());
       if (propertyType == null) {
@@ -148,9 +145,7 @@ public final class ConfigurationBinder<C> {
 
   /** Deep merge: mappings merge key by key, everything else in {@code override} replaces. */
   static void merge(ObjectNode base, ObjectNode override) {
-    Iterator<Map.Entry<String, JsonNode>> fields = override.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : override.properties()) {
       JsonNode existing = base.get(field.getKey());
       if (existing instanceof ObjectNode baseChild && field.getValue() instanceof ObjectNode overrideChild) {
         merge(baseChild, overrideChild);

@@ -63,6 +63,18 @@ public final class ArtifactKey {
     return null;
   }
 
+  /** The '/'-separated name of {@code file} relative to {@code root}, whatever the OS separator. */
+  public static String relativeName(java.nio.file.Path root, java.nio.file.Path file) {
+    StringBuilder name = new StringBuilder();
+    for (java.nio.file.Path segment : root.relativize(file)) {
+      if (!name.isEmpty()) {
+        name.append('/');
+      }
+      name.append(segment);
+    }
+    return name.toString();
+  }
+
   /** Escapes control characters so a hostile key cannot forge log lines or error text. */
   public static String printable(String s) {
     StringBuilder b = new StringBuilder(s.length());

@@ -29,7 +29,7 @@ final class LocalTree {
     Files.walkFileTree(realRoot, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        String relative = relativeName(realRoot, file);
+        String relative = ArtifactKey.relativeName(realRoot, file);
         if (attrs.isRegularFile()) {
           visitor.visit(relative, file, attrs.size());
         } else if (attrs.isSymbolicLink()) {
@@ -53,17 +53,6 @@ final class LocalTree {
         return FileVisitResult.CONTINUE;
       }
     });
-  }
-
-  static String relativeName(Path root, Path file) {
-    StringBuilder name = new StringBuilder();
-    for (Path segment : root.relativize(file)) {
-      if (!name.isEmpty()) {
-        name.append('/');
-      }
-      name.append(segment);
-    }
-    return name.toString();
   }
 
   private static void skip(String relative, String why) {

@@ -79,93 +79,88 @@ public final class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServi
     return Path.of(path);
   }
 
+  /** One unit of work of a unary call; returns bytes moved (or -1) and fills {@code extra}. */
+  @FunctionalInterface
+  private interface Work {
+    long run(Map<String, Object> extra) throws Exception;
+  }
+
+  /** Runs the work, logs it, and returns null on success or the one-line error for the reply. */
+  private static String attempt(CallLog call, Work work) {
+    try {
+      Map<String, Object> extra = new java.util.LinkedHashMap<>();
+      long bytes = work.run(extra);
+      call.succeeded(bytes, extra);
+      return null;
+    } catch (Throwable t) {
+      return call.failed(t);
+    }
+  }
+
+  private static <R> void reply(StreamObserver<R> observer, R response) {
+    observer.onNext(response);
+    observer.onCompleted();
+  }
+
   @Override
   public void load(LoadArtifactRequest request, StreamObserver<LoadArtifactResponse> observer) {
     Artifact artifact = request.getInputArtifact();
-    CallLog call = new CallLog("load", artifact);
-    LoadArtifactResponse.Builder reply = LoadArtifactResponse.newBuilder();
-    try {
-      ArtifactKey key = key(artifact);
-      long bytes = operations(artifact).load(key, localPath(request.getPath()));
-      call.succeeded(bytes, Map.of());
-      reply.setSuccess(true);
-    } catch (Throwable t) {
-      reply.setSuccess(false).setError(call.failed(t));
-    }
-    observer.onNext(reply.build());
-    observer.onCompleted();
+    String error = attempt(new CallLog("load", artifact),
+        extra -> operations(artifact).load(key(artifact), localPath(request.getPath())));
+    reply(observer, error == null ? LoadArtifactResponse.newBuilder().setSuccess(true).build()
+        : LoadArtifactResponse.newBuilder().setSuccess(false).setError(error).build());
   }
 
   @Override
   public void save(SaveArtifactRequest request, StreamObserver<SaveArtifactResponse> observer) {
     Artifact artifact = request.getOutputArtifact();
-    CallLog call = new CallLog("save", artifact);
-    SaveArtifactResponse.Builder reply = SaveArtifactResponse.newBuilder();
-    try {
-      ArtifactKey key = key(artifact);
-      long bytes = operations(artifact).save(key, localPath(request.getPath()));
-      call.succeeded(bytes, Map.of());
-      reply.setSuccess(true);
-    } catch (Throwable t) {
-      reply.setSuccess(false).setError(call.failed(t));
-    }
-    observer.onNext(reply.build());
-    observer.onCompleted();
+    String error = attempt(new CallLog("save", artifact),
+        extra -> operations(artifact).save(key(artifact), localPath(request.getPath())));
+    reply(observer, error == null ? SaveArtifactResponse.newBuilder().setSuccess(true).build()
+        : SaveArtifactResponse.newBuilder().setSuccess(false).setError(error).build());
   }
 
   @Override
   public void delete(DeleteArtifactRequest request, StreamObserver<DeleteArtifactResponse> observer) {
     Artifact artifact = request.getArtifact();
-    CallLog call = new CallLog("delete", artifact);
-    DeleteArtifactResponse.Builder reply = DeleteArtifactResponse.newBuilder();
-    try {
-      long objects = operations(artifact).delete(key(artifact));
-      call.succeeded(-1, Map.of("objects", objects));
-      reply.setSuccess(true);
-    } catch (Throwable t) {
-      reply.setSuccess(false).setError(call.failed(t));
-    }
-    observer.onNext(reply.build());
-    observer.onCompleted();
+    String error = attempt(new CallLog("delete", artifact), extra -> {
+      extra.put("objects", operations(artifact).delete(key(artifact)));
+      return -1;
+    });
+    reply(observer, error == null ? DeleteArtifactResponse.newBuilder().setSuccess(true).build()
+        : DeleteArtifactResponse.newBuilder().setSuccess(false).setError(error).build());
   }
 
   @Override
   public void listObjects(ListObjectsRequest request, StreamObserver<ListObjectsResponse> observer) {
     Artifact artifact = request.getArtifact();
-    CallLog call = new CallLog("list", artifact);
-    ListObjectsResponse.Builder reply = ListObjectsResponse.newBuilder();
-    try {
-      List<String> keys = operations(artifact).list(key(artifact));
-      reply.addAllObjects(keys);
-      call.succeeded(-1, Map.of("objects", keys.size()));
-    } catch (Throwable t) {
-      reply.clearObjects().setError(call.failed(t));
-    }
-    observer.onNext(reply.build());
-    observer.onCompleted();
+    List<List<String>> keys = new java.util.ArrayList<>(1);
+    String error = attempt(new CallLog("list", artifact), extra -> {
+      keys.add(operations(artifact).list(key(artifact)));
+      extra.put("objects", keys.get(0).size());
+      return -1;
+    });
+    reply(observer, error == null ? ListObjectsResponse.newBuilder().addAllObjects(keys.get(0)).build()
+        : ListObjectsResponse.newBuilder().setError(error).build());
   }
 
   @Override
   public void isDirectory(IsDirectoryRequest request, StreamObserver<IsDirectoryResponse> observer) {
     Artifact artifact = request.getArtifact();
-    CallLog call = new CallLog("is-directory", artifact);
-    IsDirectoryResponse.Builder reply = IsDirectoryResponse.newBuilder();
-    try {
-      boolean directory = operations(artifact).isDirectory(key(artifact));
-      reply.setIsDirectory(directory);
-      call.succeeded(-1, Map.of("isDirectory", directory));
-    } catch (Throwable t) {
-      reply.setIsDirectory(false).setError(call.failed(t));
-    }
-    observer.onNext(reply.build());
-    observer.onCompleted();
+    boolean[] directory = {false};
+    String error = attempt(new CallLog("is-directory", artifact), extra -> {
+      directory[0] = operations(artifact).isDirectory(key(artifact));
+      extra.put("isDirectory", directory[0]);
+      return -1;
+    });
+    reply(observer, error == null ? IsDirectoryResponse.newBuilder().setIsDirectory(directory[0]).build()
+        : IsDirectoryResponse.newBuilder().setIsDirectory(false).setError(error).build());
   }
 
   @Override
   public void getCapabilities(GetCapabilitiesRequest request, StreamObserver<GetCapabilitiesResponse> observer) {
     // Every driver streams uploads natively through AtomicWrite, so this is always true.
-    observer.onNext(GetCapabilitiesResponse.newBuilder().setSupportsSaveStream(true).build());
-    observer.onCompleted();
+    reply(observer, GetCapabilitiesResponse.newBuilder().setSupportsSaveStream(true).build());
   }
 
   @Override

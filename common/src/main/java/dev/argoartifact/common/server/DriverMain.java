@@ -11,15 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.concurrent.CountDownLatch;
-import sun.misc.Signal;
 
 /**
  * The entry point of every driver image: {@code <driver> <socket-path> [ignored...]}, exactly as
  * Argo runs it (extra arguments are the executor's args, appended after the socket path).
  *
  * <p>SIGTERM (and SIGINT) stop accepting calls, let calls in flight finish within
- * {@value #GRACE_ENV} seconds (default 10) and exit 0, as Argo's docs ask.
+ * {@value #GRACE_ENV} seconds (default 10) and exit 0, as Argo's docs ask. The JVM would exit
+ * 143 after a signal; the shutdown hook ends with {@code Runtime.halt(0)} to report a clean stop.
  */
 public final class DriverMain {
   static final String GRACE_ENV = "ARGO_ARTIFACT_SHUTDOWN_GRACE_SECONDS";
@@ -53,18 +52,19 @@ public final class DriverMain {
     }
 
     Duration grace = Duration.ofSeconds(parseGrace(System.getenv(GRACE_ENV)));
-    CountDownLatch stopping = new CountDownLatch(1);
-    Signal.handle(new Signal("TERM"), signal -> stopping.countDown());
-    Signal.handle(new Signal("INT"), signal -> stopping.countDown());
+    DriverServer running = server;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      JsonLog.info("stopping", Map.of("graceMs", grace.toMillis()));
+      running.stop(grace);
+      JsonLog.info("stopped", Map.of());
+      System.out.flush();
+      Runtime.getRuntime().halt(0);
+    }, "graceful-stop"));
     try {
-      stopping.await();
+      server.awaitTermination();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    JsonLog.info("stopping", Map.of("graceMs", grace.toMillis()));
-    server.stop(grace);
-    JsonLog.info("stopped", Map.of());
-    System.exit(0);
   }
 
   static long parseGrace(String text) {

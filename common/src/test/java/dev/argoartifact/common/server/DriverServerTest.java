@@ -101,9 +101,9 @@ class DriverServerTest {
   @TempDir
   Path dir;
 
-  @BeforeAll
-  void start() throws IOException {
-    ArtifactDriver<Empty> driver = new ArtifactDriver<>() {
+  /** A driver without configuration fields, serving {@link #storage}. */
+  private ArtifactDriver<Empty> endlessDriver() {
+    return new ArtifactDriver<>() {
       @Override
       public String name() {
         return "endless";
@@ -119,6 +119,11 @@ class DriverServerTest {
         return storage;
       }
     };
+  }
+
+  @BeforeAll
+  void start() throws IOException {
+    ArtifactDriver<Empty> driver = endlessDriver();
     server = DriverServer.start(Files.createTempDirectory("driver-server-").resolve("a/b/socket"),
         new DriverRuntime<>(driver, null, (field, ref) -> {
           throw new AssertionError("no secrets here");
@@ -211,22 +216,7 @@ class DriverServerTest {
   @Test
   void aDriverWithoutConfigurationFieldsRejectsAnyField() {
     // A configuration record without fields: any field is unknown, and the error names it.
-    DriverRuntime<Empty> runtime = new DriverRuntime<>(new ArtifactDriver<>() {
-      @Override
-      public String name() {
-        return "empty";
-      }
-
-      @Override
-      public Class<Empty> configurationType() {
-        return Empty.class;
-      }
-
-      @Override
-      public ArtifactStorage open(Empty configuration, SecretResolver secrets) {
-        return storage;
-      }
-    }, null, null);
+    DriverRuntime<Empty> runtime = new DriverRuntime<>(endlessDriver(), null, null);
     assertThatThrownBy(() -> runtime.operations("bucket: x")).hasMessageStartingWith("unknown field 'bucket'.");
     assertThat(runtime.operations("").storage()).isSameAs(storage);
   }

@@ -2,12 +2,10 @@ package dev.argoartifact.testkit.cli;
 
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.client.ArtifactClient.Reply;
+import dev.argoartifact.testkit.conformance.DriverLauncher;
 import dev.argoartifact.testkit.conformance.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -209,22 +207,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static void awaitConnectable(Path socket, Process process) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("the driver exited with " + process.exitValue());
-      }
-      if (Files.exists(socket)) {
-        try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-          c.connect(UnixDomainSocketAddress.of(socket));
-          return;
-        } catch (IOException notYet) {
-          // keep polling
-        }
-      }
-      Thread.sleep(1);
-    }
-    throw new IOException("no socket within 30 s");
+    DriverLauncher.awaitConnectable(socket, process, java.time.Duration.ofSeconds(30));
   }
 
   private static void stop(Process p) throws InterruptedException {

@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (InProcessDriver driver = new InProcessDriver(volume, socket)) {
       step(String.format("1. started the %s driver on %s in %d ms (configuration: \"%s\")",
-          volume.name(), socket, (System.nanoTime() - t0) / 1_000_000, configuration));
+          volume.name(), driver.socket(), (System.nanoTime() - t0) / 1_000_000, configuration));
       ArtifactClient client = new ArtifactClient(socket, "volume");
       String key = "hello-workflow/hello-workflow-main-1234/report";
 

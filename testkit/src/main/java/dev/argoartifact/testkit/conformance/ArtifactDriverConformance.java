@@ -21,9 +21,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -698,22 +695,7 @@ public abstract class ArtifactDriverConformance {
   }
 
   private static void awaitSocket(Path socket, Process process) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("the driver exited with " + process.exitValue() + " before serving");
-      }
-      if (Files.exists(socket)) {
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-          probe.connect(UnixDomainSocketAddress.of(socket));
-          return;
-        } catch (IOException notYet) {
-          // Bound but not accepting yet.
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no connectable socket at " + socket + " within 30 s");
+    DriverLauncher.awaitConnectable(socket, process, java.time.Duration.ofSeconds(30));
   }
 
   @Test

@@ -45,5 +45,5 @@ public interface ConformanceFixture extends AutoCloseable {
   }
 
   @Override
-  default void close() throws Exception {}
+  default void close() throws java.io.IOException {}
 }

@@ -1,6 +1,7 @@
 package dev.argoartifact.driver.volume;
 
 import dev.argoartifact.common.semantics.ArtifactException;
+import dev.argoartifact.common.semantics.ArtifactKey;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.ObjectInfo;
@@ -117,14 +118,7 @@ final class VolumeStorage implements ArtifactStorage {
   }
 
   private String keyOf(Path file) {
-    StringBuilder key = new StringBuilder();
-    for (Path segment : root.relativize(file)) {
-      if (!key.isEmpty()) {
-        key.append('/');
-      }
-      key.append(segment);
-    }
-    return key.toString();
+    return ArtifactKey.relativeName(root, file);
   }
 
   @Override
