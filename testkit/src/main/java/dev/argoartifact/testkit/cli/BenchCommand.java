@@ -78,9 +78,13 @@ final class BenchCommand implements Callable<Integer> {
         // Each pair runs in alternating order across rounds, every run after a warm read of its
         // input and a sync, so neither side inherits a better page-cache or writeback state.
         boolean driverFirst = round % 2 == 1;
+        Path cpSaveTarget = Files.createDirectories(work.resolve("cp-save-" + round)).resolve("copy.bin");
+        Path cpLoadTarget = Files.createDirectories(work.resolve("cp-load-" + round)).resolve("copy.bin");
         String key = "bench/round-" + round + ".bin";
         Path stored = root.resolve(key);
-        Timed cpSource = () -> timeCp(source, work.resolve("cp-save.bin"));
+        // Every write, cp's and the driver's, goes to a fresh directory: ext4 places new
+        // directories in new block groups, and reusing a just-deleted spot (with discard) is slower.
+        Timed cpSource = () -> timeCp(source, cpSaveTarget);
         Timed driverSave = () -> {
           prepare(source);
           long t = System.nanoTime();
@@ -96,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
         }
 
         Path target = Files.createDirectories(work.resolve("in-" + round)).resolve("artifact.tmp");
-        Timed cpStored = () -> timeCp(stored, work.resolve("cp-load.bin"));
+        Timed cpStored = () -> timeCp(stored, cpLoadTarget);
         Timed driverLoad = () -> {
           prepare(stored);
           long t = System.nanoTime();
