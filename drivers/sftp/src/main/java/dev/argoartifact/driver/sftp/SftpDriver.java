@@ -1,0 +1,35 @@
+package dev.argoartifact.driver.sftp;
+
+import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.secrets.Secret;
+import dev.argoartifact.common.secrets.SecretResolver;
+import dev.argoartifact.common.storage.ArtifactStorage;
+import java.nio.charset.StandardCharsets;
+
+/** Stores artifacts on an SFTP server. */
+public final class SftpDriver implements ArtifactDriver<SftpConfiguration> {
+  @Override
+  public String name() {
+    return "sftp";
+  }
+
+  @Override
+  public Class<SftpConfiguration> configurationType() {
+    return SftpConfiguration.class;
+  }
+
+  @Override
+  public ArtifactStorage open(SftpConfiguration c, SecretResolver secrets) {
+    Secret password = c.password() == null ? null : secrets.resolve("password", c.password());
+    Secret privateKey = c.privateKey() == null ? null : secrets.resolve("privateKey", c.privateKey());
+    Secret passphrase = c.passphrase() == null ? null : secrets.resolve("passphrase", c.passphrase());
+    byte[] knownHosts = null;
+    if (c.knownHosts() != null) {
+      knownHosts = c.knownHosts().entries() != null
+          ? c.knownHosts().entries().getBytes(StandardCharsets.UTF_8)
+          : secrets.resolve("knownHosts", c.knownHosts().reference()).bytes();
+    }
+    SftpConnection connection = new SftpConnection(c, password, privateKey, passphrase, knownHosts);
+    return new SftpStorage(connection, c.normalizedBasePath());
+  }
+}

@@ -1,0 +1,25 @@
+package dev.argoartifact.driver.sftp;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
+import dev.argoartifact.testkit.conformance.ConformanceFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The whole conformance suite against OpenSSH's sshd, with key authentication. */
+class SftpOpenSshConformanceTest extends ArtifactDriverConformance {
+  @Override
+  protected ConformanceFixture createFixture() throws Exception {
+    assumeTrue(OpenSshServer.installed(), "OpenSSH's sshd is not installed (.ci/run installs openssh-server)");
+    Path work = Files.createTempDirectory("sftp-openssh-");
+    Path base = Files.createDirectories(work.resolve("artifacts"));
+    SshKeys clientKey = SshKeys.generate(work, "client_key");
+    OpenSshServer server = new OpenSshServer(work, SshKeys.generate(work, "host_key"), clientKey).start();
+    String configuration = SftpFixture.configuration(server.port(), OpenSshServer.user(), base.toString(),
+        server.knownHostsLine(), "privateKey: {file: " + clientKey.privateKey() + "}");
+    String keyBody = Files.readString(clientKey.privateKey()).lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+    return new SftpFixture(configuration, List.of(keyBody), work, server);
+  }
+}
