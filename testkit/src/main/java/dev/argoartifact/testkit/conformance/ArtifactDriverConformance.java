@@ -333,6 +333,24 @@ public abstract class ArtifactDriverConformance {
     }
   }
 
+  @Test
+  @Tag("safety")
+  void wildcardCharactersInKeysAreLiteral(TestInfo test) throws IOException {
+    // Backends with glob-expanding APIs (JSch, shells, some SDKs) must not widen an operation.
+    String base = newKey(test);
+    for (String name : List.of("a*b.txt", "a1b.txt", "a?c.txt", "abc.txt", "back\\slash.txt", "[x].txt")) {
+      assertThat(client.save(localFile("w", 10 + name.length(), name.hashCode()), artifact(base + "/" + name)).success())
+          .as("save %s", name).isTrue();
+    }
+    assertThat(client.delete(artifact(base + "/a*b.txt"))).isEqualTo(new Reply(true, ""));
+    assertThat(client.delete(artifact(base + "/a?c.txt"))).isEqualTo(new Reply(true, ""));
+    assertThat(client.listObjects(artifact(base)).objects())
+        .containsExactlyInAnyOrder(base + "/a1b.txt", base + "/abc.txt", base + "/back\\slash.txt", base + "/[x].txt");
+    Path target = loadTarget();
+    assertThat(client.load(artifact(base + "/[x].txt"), target).success()).isTrue();
+    assertThat(Files.size(target)).isEqualTo(10 + "[x].txt".length());
+  }
+
   // ---------------------------------------------------------------- delete
 
   @Test

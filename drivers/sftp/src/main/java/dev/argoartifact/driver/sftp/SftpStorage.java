@@ -16,6 +16,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -58,6 +59,23 @@ final class SftpStorage implements ArtifactStorage {
 
   private static String name(String path) {
     return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /**
+   * JSch expands '*' and '?' in remote paths as globs (and treats '\\' as an escape): without
+   * escaping, deleting key "out*" would delete every sibling starting with "out". Every path
+   * handed to JSch goes through here.
+   */
+  static String literal(String path) {
+    StringBuilder b = new StringBuilder(path.length() + 8);
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '*' || c == '?' || c == '\\') {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
   }
 
   private static boolean missing(SftpException e) {
@@ -103,7 +121,7 @@ final class SftpStorage implements ArtifactStorage {
     }
     SftpATTRS attrs;
     try {
-      attrs = ch.lstat(dir);
+      attrs = ch.lstat(literal(dir));
     } catch (SftpException e) {
       if (missing(e)) {
         return false;
@@ -127,13 +145,13 @@ final class SftpStorage implements ArtifactStorage {
     }
     makeDirectories(ch, parent(dir));
     try {
-      ch.mkdir(dir);
+      ch.mkdir(literal(dir));
     } catch (SftpException e) {
       // Another transfer may have created it meanwhile; realDirectory says what is there now.
       if (!realDirectory(ch, dir)) {
         if (!missing(e)) {
           try {
-            if (!ch.lstat(dir).isDir()) {
+            if (!ch.lstat(literal(dir)).isDir()) {
               throw new ArtifactException("cannot create directory '" + dir + "' on " + connection.endpoint()
                   + ": a file of that name exists (an artifact key is used both as a file and as a directory)");
             }
@@ -157,7 +175,7 @@ final class SftpStorage implements ArtifactStorage {
       if (!realDirectory(ch, parent(path))) {
         return Optional.empty();
       }
-      SftpATTRS attrs = ch.lstat(path);
+      SftpATTRS attrs = ch.lstat(literal(path));
       return attrs.isReg() ? Optional.of(new ObjectInfo(key, attrs.getSize())) : Optional.empty();
     } catch (SftpException e) {
       if (missing(e)) {
@@ -188,7 +206,7 @@ final class SftpStorage implements ArtifactStorage {
   private boolean walk(ChannelSftp ch, String dir, String keyPrefix, ObjectVisitor visitor) throws SftpException, IOException {
     List<LsEntry> files = new ArrayList<>();
     List<String> subdirectories = new ArrayList<>();
-    ch.ls(dir, entry -> {
+    ch.ls(literal(dir), entry -> {
       String n = entry.getFilename();
       SftpATTRS a = entry.getAttrs();
       if (n.equals(".") || n.equals("..") || a.isLink()) {
@@ -221,10 +239,10 @@ final class SftpStorage implements ArtifactStorage {
     SftpConnection.Lease lease = lease();
     try {
       ChannelSftp ch = lease.channel();
-      if (!realDirectory(ch, parent(path)) || !ch.lstat(path).isReg()) {
+      if (!realDirectory(ch, parent(path)) || !ch.lstat(literal(path)).isReg()) {
         throw new ObjectNotFoundException(key);
       }
-      InputStream in = ch.get(path);
+      InputStream in = ch.get(literal(path));
       return new FilterInputStream(in) {
         @Override
         public void close() throws IOException {
@@ -252,10 +270,10 @@ final class SftpStorage implements ArtifactStorage {
     String path = remote(key);
     try (SftpConnection.Lease lease = lease()) {
       ChannelSftp ch = lease.channel();
-      if (!realDirectory(ch, parent(path)) || !ch.lstat(path).isReg()) {
+      if (!realDirectory(ch, parent(path)) || !ch.lstat(literal(path)).isReg()) {
         throw new ObjectNotFoundException(key);
       }
-      ch.get(path, target.toString());
+      ch.get(literal(path), target.toString());
     } catch (SftpException e) {
       if (missing(e)) {
         throw new ObjectNotFoundException(key);
@@ -273,10 +291,11 @@ final class SftpStorage implements ArtifactStorage {
     try (SftpConnection.Lease lease = lease()) {
       ChannelSftp ch = lease.channel();
       makeDirectories(ch, parent(target));
-      try {
-        ch.put(source.toString(), temp, ChannelSftp.OVERWRITE);
+      try (InputStream in = Files.newInputStream(source)) {
+        // The stream form: the path form first STATs the target, one more round trip per file.
+        ch.put(in, literal(temp), ChannelSftp.OVERWRITE);
         publish(ch, temp, target);
-      } catch (SftpException | RuntimeException e) {
+      } catch (SftpException | IOException | RuntimeException e) {
         discard(ch, temp);
         throw e;
       }
@@ -308,7 +327,7 @@ final class SftpStorage implements ArtifactStorage {
       public OutputStream stream() throws IOException {
         if (out == null) {
           try {
-            out = lease.channel().put(temp, ChannelSftp.OVERWRITE);
+            out = lease.channel().put(literal(temp), ChannelSftp.OVERWRITE);
           } catch (SftpException e) {
             throw failure("upload", target, e);
           }
@@ -356,18 +375,8 @@ final class SftpStorage implements ArtifactStorage {
     if (ch.getExtension("posix-rename@openssh.com") == null) {
       // Plain SFTP rename refuses to replace: remove first (a short window without the file).
       try {
-        if (ch.lstat(target).isReg()) {
-          ch.rm(target);
-        }
-      } catch (SftpException e) {
-        if (!missing(e)) {
-          throw e;
-        }
-      }
-    } else {
-      try {
-        if (ch.lstat(target).isDir()) {
-          throw new ArtifactException("cannot store a file at '" + target + "': a directory of artifacts already exists there");
+        if (ch.lstat(literal(target)).isReg()) {
+          ch.rm(literal(target));
         }
       } catch (SftpException e) {
         if (!missing(e)) {
@@ -375,13 +384,24 @@ final class SftpStorage implements ArtifactStorage {
         }
       }
     }
-    ch.rename(temp, target);
+    try {
+      ch.rename(literal(temp), literal(target));
+    } catch (SftpException e) {
+      try {
+        if (ch.lstat(literal(target)).isDir()) {
+          throw new ArtifactException("cannot store a file at '" + target + "': a directory of artifacts already exists there");
+        }
+      } catch (SftpException ignored) {
+        // Report the rename failure itself.
+      }
+      throw e;
+    }
   }
 
   /** Removes a temporary upload; if the connection is gone, remembers it for later. */
   private void discard(ChannelSftp ch, String temp) {
     try {
-      ch.rm(temp);
+      ch.rm(literal(temp));
     } catch (SftpException e) {
       if (!missing(e)) {
         orphans.add(temp);
@@ -401,7 +421,7 @@ final class SftpStorage implements ArtifactStorage {
     if (!orphans.isEmpty()) {
       for (String orphan : List.copyOf(orphans)) {
         try {
-          lease.channel().rm(orphan);
+          lease.channel().rm(literal(orphan));
           orphans.remove(orphan);
         } catch (SftpException e) {
           if (missing(e)) {
@@ -423,7 +443,7 @@ final class SftpStorage implements ArtifactStorage {
       if (!realDirectory(ch, parent(path))) {
         return;
       }
-      ch.rm(path);
+      ch.rm(literal(path));
     } catch (SftpException e) {
       if (!missing(e)) {
         throw failure("delete", path, e);
@@ -451,7 +471,7 @@ final class SftpStorage implements ArtifactStorage {
   private void removeTree(ChannelSftp ch, String dir) throws SftpException {
     List<String> files = new ArrayList<>();
     List<String> subdirectories = new ArrayList<>();
-    ch.ls(dir, entry -> {
+    ch.ls(literal(dir), entry -> {
       String n = entry.getFilename();
       if (!n.equals(".") && !n.equals("..")) {
         if (entry.getAttrs().isDir() && !entry.getAttrs().isLink()) {
@@ -464,7 +484,7 @@ final class SftpStorage implements ArtifactStorage {
     });
     for (String f : files) {
       try {
-        ch.rm(dir + "/" + f);
+        ch.rm(literal(dir + "/" + f));
       } catch (SftpException e) {
         if (!missing(e)) {
           throw e;
@@ -475,7 +495,7 @@ final class SftpStorage implements ArtifactStorage {
       removeTree(ch, dir + "/" + sub);
     }
     try {
-      ch.rmdir(dir);
+      ch.rmdir(literal(dir));
       verifiedDirectories.remove(dir);
     } catch (SftpException e) {
       if (!missing(e)) {

@@ -1,0 +1,146 @@
+package dev.argoartifact.driver.sftp;
+
+import dev.argoartifact.testkit.client.ArtifactClient;
+import dev.argoartifact.testkit.client.ArtifactClient.Reply;
+import dev.argoartifact.testkit.conformance.DriverLauncher;
+import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
+import dev.argoartifact.testkit.conformance.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The sftp driver against OpenSSH's own sftp client, side by side in one run, on one OpenSSH sshd:
+ * Save and Load of one large file, and a directory of many small files saved in parallel against
+ * the same driver made serial (one file at a time, one channel). Run with {@code bin/bench sftp}.
+ */
+public final class SftpBenchmark {
+  private SftpBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    long sizeMib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int smallFiles = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    Path work = Files.createTempDirectory("sftp-bench-");
+    try {
+      run(work, sizeMib, rounds, smallFiles);
+    } finally {
+      try (Stream<Path> s = Files.walk(work)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static void run(Path work, long sizeMib, int rounds, int smallFiles) throws Exception {
+    Path base = Files.createDirectories(work.resolve("server"));
+    SshKeys clientKey = SshKeys.generate(work, "client_key");
+    Path knownHosts = work.resolve("known_hosts");
+    try (OpenSshServer sshd = new OpenSshServer(work, SshKeys.generate(work, "host_key"), clientKey).start()) {
+      Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
+      String configuration = SftpFixture.configuration(sshd.port(), OpenSshServer.user(), base.toString(),
+          sshd.knownHostsLine(), "privateKey: {file: " + clientKey.privateKey() + "}");
+      Path socket = work.resolve("plugin/socket");
+      Process driver = new JavaDriverLauncher("sftp", Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn"), work.resolve("driver.log")).start(socket);
+      try {
+        DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
+        ArtifactClient client = new ArtifactClient(socket, "sftp");
+        Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
+        System.out.printf(Locale.ROOT, "sftp driver vs OpenSSH sftp (batch mode), OpenSSH sshd on loopback, %d MiB file, %d rounds (medians)%n",
+            sizeMib, rounds);
+        List<Double> sftpPut = new ArrayList<>();
+        List<Double> sftpGet = new ArrayList<>();
+        List<Double> save = new ArrayList<>();
+        List<Double> load = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+          sftpPut.add(sftp(sshd, clientKey, knownHosts, work, "put " + source + " " + base.resolve("openssh-" + round + ".bin")));
+          Path fetched = work.resolve("fetched-" + round + ".bin");
+          sftpGet.add(sftp(sshd, clientKey, knownHosts, work, "get " + base.resolve("openssh-" + round + ".bin") + " " + fetched));
+          Files.delete(fetched);
+
+          String key = "bench/round-" + round + ".bin";
+          long t = System.nanoTime();
+          check(client.save(source, client.artifact(configuration, key)));
+          save.add(seconds(t));
+          Path target = Files.createDirectories(work.resolve("in-" + round)).resolve("artifact.tmp");
+          t = System.nanoTime();
+          check(client.load(client.artifact(configuration, key), target));
+          load.add(seconds(t));
+          if (round == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
+            throw new IOException("loaded file differs");
+          }
+          Files.delete(target);
+        }
+        row("OpenSSH sftp put", median(sftpPut), sizeMib, 0);
+        row("OpenSSH sftp get", median(sftpGet), sizeMib, 0);
+        row("driver Save", median(save), sizeMib, median(sftpPut));
+        row("driver Load", median(load), sizeMib, median(sftpGet));
+
+        Path tree = work.resolve("small");
+        for (int i = 0; i < smallFiles; i++) {
+          TestData.write(tree.resolve("d" + (i % 20)).resolve("f" + i + ".bin"), 16 * 1024, i);
+        }
+        String serial = configuration.replace("transfer: {maxAttempts: 3", "channelsInFlight: 1\ntransfer: {filesInFlight: 1, maxAttempts: 3");
+        long t = System.nanoTime();
+        check(client.save(tree, client.artifact(serial, "small-serial")));
+        double serialSeconds = seconds(t);
+        t = System.nanoTime();
+        check(client.save(tree, client.artifact(configuration, "small-parallel")));
+        double parallelSeconds = seconds(t);
+        t = System.nanoTime();
+        Path loaded = work.resolve("small-loaded");
+        check(client.load(client.artifact(configuration, "small-parallel"), loaded));
+        double loadSeconds = seconds(t);
+        System.out.printf(Locale.ROOT, "%d files of 16 KiB: one after another over one channel %.2f s; in parallel (defaults) %.2f s: %.1fx faster; Load %.2f s%n",
+            smallFiles, serialSeconds, parallelSeconds, serialSeconds / parallelSeconds, loadSeconds);
+      } finally {
+        driver.destroy();
+        driver.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static double sftp(OpenSshServer sshd, SshKeys key, Path knownHosts, Path work, String command) throws Exception {
+    Path batch = Files.writeString(work.resolve("batch"), command + "\n");
+    long t = System.nanoTime();
+    Process p = new ProcessBuilder("sftp", "-q", "-b", batch.toString(), "-i", key.privateKey().toString(),
+        "-o", "UserKnownHostsFile=" + knownHosts, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+        "-P", String.valueOf(sshd.port()), OpenSshServer.user() + "@127.0.0.1")
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IOException("sftp failed: " + output);
+    }
+    return seconds(t);
+  }
+
+  private static void row(String name, double seconds, long mib, double baseline) {
+    System.out.printf(Locale.ROOT, "  %-18s %6.2f s  %6.0f MiB/s%s%n", name, seconds, mib / seconds,
+        baseline > 0 ? String.format(Locale.ROOT, "   ratio to OpenSSH %.2f", baseline / seconds) : "");
+  }
+
+  private static void check(Reply reply) throws IOException {
+    if (!reply.success()) {
+      throw new IOException(reply.error());
+    }
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}
