@@ -415,8 +415,21 @@ final class SftpStorage implements ArtifactStorage {
     boolean wasDropped = connection.dropped();
     SftpConnection.Lease lease = connection.lease();
     if (wasDropped) {
-      // A new session: forget what we verified on the old one, and clean up after it.
+      // A new session: forget what we verified on the old one, check the base, clean up after it.
       verifiedDirectories.clear();
+      try {
+        if (!lease.channel().stat(literal(base)).isDir()) {
+          lease.close();
+          throw new ArtifactException("basePath '" + base + "' on " + connection.endpoint() + " is not a directory");
+        }
+      } catch (SftpException e) {
+        lease.close();
+        if (missing(e)) {
+          throw new ArtifactException("basePath '" + base + "' does not exist on " + connection.endpoint()
+              + " (create it, or fix basePath)");
+        }
+        throw failure("check basePath", base, e);
+      }
     }
     if (!orphans.isEmpty()) {
       for (String orphan : List.copyOf(orphans)) {

@@ -96,6 +96,15 @@ public final class SftpBenchmark {
         t = System.nanoTime();
         check(client.save(tree, client.artifact(configuration, "small-parallel")));
         double parallelSeconds = seconds(t);
+        for (String variant : System.getProperty("bench.variants", "").split(";")) {
+          if (variant.isBlank()) {
+            continue;
+          }
+          String tuned = configuration.replace("transfer: {maxAttempts: 3", variant.replace(":", ": ") + "\ntransfer: {maxAttempts: 3");
+          long v = System.nanoTime();
+          check(client.save(tree, client.artifact(tuned, "small-" + variant.hashCode())));
+          System.out.printf(Locale.ROOT, "  variant %s: %.2f s%n", variant.replace('\n', ' '), seconds(v));
+        }
         t = System.nanoTime();
         Path loaded = work.resolve("small-loaded");
         check(client.load(client.artifact(configuration, "small-parallel"), loaded));

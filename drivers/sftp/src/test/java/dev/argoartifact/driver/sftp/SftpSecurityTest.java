@@ -129,6 +129,13 @@ class SftpSecurityTest {
   }
 
   @Test
+  void aMissingBasePathIsNamed() throws Exception {
+    String configuration = config(passwordAuth(password), server.knownHostsLine()).replace("basePath: /artifacts", "basePath: /nowhere");
+    Reply reply = save(configuration, "k.txt");
+    assertThat(reply.error()).contains("basePath '/nowhere' does not exist on 127.0.0.1:" + server.port());
+  }
+
+  @Test
   void symbolicLinksOnTheServerAreNeverFollowed() throws Exception {
     Path outside = Files.createDirectories(work.resolve("outside"));
     Files.writeString(outside.resolve("secret.txt"), "do not serve");
