@@ -110,7 +110,7 @@ public final class JsonLog {
    * Netty warns that TCP keep-alive does not apply to Unix domain sockets, once per connection;
    * gRPC always sets it. Held here so the setting is not garbage-collected with the logger.
    */
-  private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
+  private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
 
   /** Sends java.util.logging (gRPC, Netty, and SLF4J through slf4j-jdk14) into this log. */
   public static void captureJavaUtilLogging() {

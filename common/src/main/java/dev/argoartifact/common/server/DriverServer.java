@@ -2,13 +2,13 @@ package dev.argoartifact.common.server;
 
 import dev.argoartifact.common.log.JsonLog;
 import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * Serves artifact.ArtifactService, gRPC health and server reflection on a Unix domain socket.
  *
  * <p>Netty NIO with the JDK's UnixDomainSocketAddress needs no native library, so it works on a
- * read-only or noexec /tmp where Netty's epoll transport cannot unpack its .so.
+ * read-only or noexec /tmp where Netty's epoll transport cannot unpack its .so. The Netty is
+ * grpc-netty-shaded's, private to gRPC, so a storage SDK may bring any Netty of its own.
  */
 public final class DriverServer implements AutoCloseable {
   private final Path socket;
