@@ -49,6 +49,11 @@ public final class ArtifactKey {
     if (path.indexOf('\0') >= 0) {
       return "it contains a NUL character";
     }
+    if (path.indexOf('\\') >= 0) {
+      // Azure Blob Storage turns '\' into '/', Windows tools treat it as a separator: a key must
+      // mean the same thing on every backend.
+      return "it contains a backslash ('\\'), which some storage backends turn into '/'";
+    }
     if (path.startsWith("/")) {
       return "it is absolute";
     }

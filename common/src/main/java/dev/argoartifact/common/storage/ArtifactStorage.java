@@ -51,6 +51,9 @@ public interface ArtifactStorage extends Closeable {
    * runtime retries one file at a time with backoff; never the whole operation.
    */
   default boolean isTransient(IOException failure) {
+    if (failure instanceof StorageException classified) {
+      return classified.isTransientFailure();
+    }
     return TransientFailures.isNetworkFailure(failure);
   }
 

@@ -242,5 +242,6 @@ class ArtifactOperationsTest {
     assertThatThrownBy(() -> ArtifactKey.parse("a//b")).hasMessageContaining("empty path segment");
     assertThatThrownBy(() -> ArtifactKey.parse("a\0b")).hasMessageContaining("NUL").hasMessageContaining("a\\x00b");
     assertThatThrownBy(() -> ArtifactKey.parse("x".repeat(1025))).hasMessageContaining("longer than 1024 bytes");
+    assertThatThrownBy(() -> ArtifactKey.parse("dir\\file")).hasMessageContaining("backslash");
   }
 }

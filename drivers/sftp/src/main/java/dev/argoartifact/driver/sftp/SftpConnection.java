@@ -8,6 +8,7 @@ import com.jcraft.jsch.Session;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.log.JsonLog;
 import dev.argoartifact.common.secrets.Secret;
+import dev.argoartifact.common.storage.StorageException;
 import dev.argoartifact.common.storage.TransientFailures;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
@@ -112,7 +113,7 @@ final class SftpConnection implements Closeable {
       synchronized (this) {
         leased--;
       }
-      throw new SftpOperationException("cannot open an SFTP channel on " + endpoint + ": " + e.getMessage()
+      throw new StorageException("cannot open an SFTP channel on " + endpoint + ": " + e.getMessage()
           + " (is the sftp subsystem enabled, and MaxSessions at least channelsInFlight?)", e, !current.isConnected());
     }
   }
@@ -206,17 +207,17 @@ final class SftpConnection implements Closeable {
     String m = e.getMessage() == null ? "" : e.getMessage();
     String lower = m.toLowerCase(Locale.ROOT);
     if (lower.contains("auth fail") || lower.contains("auth cancel")) {
-      return new SftpOperationException("authentication failed for user '" + config.username() + "' on " + endpoint
+      return new StorageException("authentication failed for user '" + config.username() + "' on " + endpoint
           + (password != null ? " (check the password)" : " (check the private key and that its public key is authorized)"), null, false);
     }
     if (lower.contains("unknownhostkey") || lower.contains("reject hostkey") || lower.contains("hostkey has been changed")
         || lower.contains("host key")) {
-      return new SftpOperationException("the host key of " + endpoint + " does not match knownHosts: " + m
+      return new StorageException("the host key of " + endpoint + " does not match knownHosts: " + m
           + " (verify the server's key before updating knownHosts)", null, false);
     }
     boolean network = TransientFailures.isNetworkFailure(e) || lower.contains("timeout") || lower.contains("connection refused")
         || lower.contains("session is down") || lower.contains("connection is closed");
-    return new SftpOperationException("cannot connect to " + endpoint + ": " + m, e, network);
+    return new StorageException("cannot connect to " + endpoint + ": " + m, e, network);
   }
 
   private void closeIfIdle() {

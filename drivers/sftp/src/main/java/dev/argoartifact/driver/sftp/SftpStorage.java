@@ -11,6 +11,7 @@ import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.ObjectNotFoundException;
 import dev.argoartifact.common.storage.StorageCapability;
+import dev.argoartifact.common.storage.StorageException;
 import dev.argoartifact.common.storage.TransientFailures;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -85,24 +86,19 @@ final class SftpStorage implements ArtifactStorage {
   /** Turns a JSch failure into one clear line, and says whether the connection was the cause. */
   private IOException failure(String what, String path, Exception e) {
     if (e instanceof SftpException s && missing(s)) {
-      return new SftpOperationException(what + " '" + path + "' on " + connection.endpoint() + ": no such file", e, false);
+      return new StorageException(what + " '" + path + "' on " + connection.endpoint() + ": no such file", e, false);
     }
     if (e instanceof SftpException s && s.id == ChannelSftp.SSH_FX_PERMISSION_DENIED) {
-      return new SftpOperationException(what + " '" + path + "' on " + connection.endpoint() + ": permission denied", e, false);
+      return new StorageException(what + " '" + path + "' on " + connection.endpoint() + ": permission denied", e, false);
     }
-    if (e instanceof SftpOperationException known) {
+    if (e instanceof StorageException known) {
       return known;
     }
     boolean dropped = connection.dropped() || TransientFailures.isNetworkFailure(e)
         || (e instanceof SftpException s && (s.id == 6 || s.id == 7)); // NO_CONNECTION, CONNECTION_LOST
     String reason = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-    return new SftpOperationException(what + " '" + path + "' on " + connection.endpoint() + " failed: "
+    return new StorageException(what + " '" + path + "' on " + connection.endpoint() + " failed: "
         + (dropped ? "the connection was lost (" + reason + ")" : reason), e, dropped);
-  }
-
-  @Override
-  public boolean isTransient(IOException failure) {
-    return failure instanceof SftpOperationException s ? s.isTransientFailure() : TransientFailures.isNetworkFailure(failure);
   }
 
   // ------------------------------------------------------------------ symbolic links

@@ -1,0 +1,161 @@
+package dev.argoartifact.driver.azure;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.argoartifact.common.Durations;
+import dev.argoartifact.common.TransferSettings;
+import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.secrets.SecretRef;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Configuration of the Azure Blob Storage driver. */
+public record AzureConfiguration(
+    @JsonPropertyDescription("Blob endpoint, e.g. https://<account>.blob.core.windows.net, or http://host:port/<account> for Azurite.")
+    String endpoint,
+    @JsonPropertyDescription("Storage account name; builds https://<accountName>.blob.core.windows.net. Alternative to endpoint.")
+    String accountName,
+    @JsonPropertyDescription("Container holding the artifacts.")
+    String container,
+    @JsonPropertyDescription("Optional prefix under which every key lives, e.g. 'argo/'.")
+    String prefix,
+    @JsonPropertyDescription("Storage account key, as a secret reference.")
+    SecretRef accountKey,
+    @JsonPropertyDescription("SAS token (with or without the leading '?'), as a secret reference.")
+    SecretRef sasToken,
+    @JsonPropertyDescription("Connection string, as a secret reference; it also names the endpoint.")
+    SecretRef connectionString,
+    @JsonPropertyDescription("'default': DefaultAzureCredential (workload identity, managed identity, environment). The default when no secret is given.")
+    String credential,
+    @JsonPropertyDescription("Block size in bytes for uploads and ranged downloads (default 8 MiB).")
+    Long blockSize,
+    @JsonPropertyDescription("Parallel block transfers per blob (default 8).")
+    Integer maxConcurrency,
+    @JsonPropertyDescription("Attempts per request inside the Azure SDK (default 4); the driver also retries per file.")
+    Integer maxTries,
+    @JsonPropertyDescription("Time allowed for one request attempt (default 60s).")
+    String tryTimeout,
+    @JsonPropertyDescription("Parallelism and retries.")
+    TransferSettings transfer) implements TransferSettings.Tunable {
+
+  /** Azure's container naming rules, so a typo fails here and not as an opaque 400. */
+  private static final Pattern CONTAINER = Pattern.compile("^(\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9])$");
+
+  public AzureConfiguration {
+    ConfigurationException.require("container", container);
+    if (!CONTAINER.matcher(container).matches()) {
+      throw new ConfigurationException("container", "is not a valid container name: 3 to 63 lowercase letters, digits "
+          + "and single hyphens, starting and ending with a letter or digit");
+    }
+    List<String> modes = new ArrayList<>();
+    if (accountKey != null) {
+      modes.add("accountKey");
+    }
+    if (sasToken != null) {
+      modes.add("sasToken");
+    }
+    if (connectionString != null) {
+      modes.add("connectionString");
+    }
+    if (credential != null) {
+      if (!credential.equals("default")) {
+        throw new ConfigurationException("credential", "must be 'default' (DefaultAzureCredential)");
+      }
+      modes.add("credential");
+    }
+    if (modes.size() > 1) {
+      throw new ConfigurationException(null, "give one way to authenticate, not " + String.join(" and ", modes));
+    }
+    if (connectionString == null) {
+      if ((endpoint == null) == (accountName == null)) {
+        throw new ConfigurationException(null, endpoint == null
+            ? "one of 'endpoint' and 'accountName' is required"
+            : "give only one of 'endpoint' and 'accountName'");
+      }
+      if (endpoint != null) {
+        parseEndpoint(endpoint);
+      }
+    } else if (endpoint != null || accountName != null) {
+      throw new ConfigurationException(null, "'connectionString' already names the account: remove 'endpoint' and 'accountName'");
+    }
+    if (prefix != null && (prefix.startsWith("/") || prefix.contains("//"))) {
+      throw new ConfigurationException("prefix", "must be relative, without empty segments");
+    }
+    if (blockSize != null && (blockSize < (1 << 20) || blockSize > 4000L * (1 << 20))) {
+      throw new ConfigurationException("blockSize", "must be between 1 MiB and 4000 MiB");
+    }
+    if (maxConcurrency != null && (maxConcurrency < 1 || maxConcurrency > 64)) {
+      throw new ConfigurationException("maxConcurrency", "must be between 1 and 64");
+    }
+    if (maxTries != null && (maxTries < 1 || maxTries > 20)) {
+      throw new ConfigurationException("maxTries", "must be between 1 and 20");
+    }
+    if (tryTimeout != null) {
+      Durations.parse("tryTimeout", tryTimeout);
+    }
+  }
+
+  static URI parseEndpoint(String endpoint) {
+    try {
+      URI uri = new URI(endpoint);
+      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new ConfigurationException("endpoint", "must be an http(s) URL such as https://<account>.blob.core.windows.net");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigurationException("endpoint", "is not a valid URL");
+    }
+  }
+
+  String endpointUrl() {
+    return endpoint != null ? endpoint : "https://" + accountName + ".blob.core.windows.net";
+  }
+
+  /** The account name: given, or read from the endpoint's host or (Azurite-style) first path segment. */
+  String account() {
+    if (accountName != null) {
+      return accountName;
+    }
+    URI uri = parseEndpoint(endpoint);
+    String host = uri.getHost();
+    if (host.contains(".blob.")) {
+      return host.substring(0, host.indexOf('.'));
+    }
+    String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+", "");
+    if (!path.isEmpty()) {
+      return path.split("/")[0];
+    }
+    throw new ConfigurationException("endpoint", "does not show the account name (use https://<account>.blob.core.windows.net or set accountName)");
+  }
+
+  /** "" or the prefix with exactly one trailing '/'. */
+  String normalizedPrefix() {
+    if (prefix == null || prefix.isBlank()) {
+      return "";
+    }
+    String p = prefix;
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p + "/";
+  }
+
+  long blockSizeOrDefault() {
+    return blockSize != null ? blockSize : 8L << 20;
+  }
+
+  int concurrencyOrDefault() {
+    return maxConcurrency != null ? maxConcurrency : 8;
+  }
+
+  int maxTriesOrDefault() {
+    return maxTries != null ? maxTries : 4;
+  }
+
+  Duration tryTimeoutOrDefault() {
+    return tryTimeout != null ? Durations.parse("tryTimeout", tryTimeout) : Duration.ofSeconds(60);
+  }
+}

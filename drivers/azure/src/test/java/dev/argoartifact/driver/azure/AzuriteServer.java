@@ -1,0 +1,99 @@
+package dev.argoartifact.driver.azure;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Azurite's blob service, from the npm install pinned by src/test/azurite/package-lock.json
+ * (bin/test runs 'npm ci' there), as a process on a free loopback port with in-memory storage.
+ */
+final class AzuriteServer implements AutoCloseable {
+  static final String ACCOUNT = "devstoreaccount1";
+  /** Azurite's published development key: not a secret, but treated as one by the tests. */
+  static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+  static final Path BIN = Path.of("src/test/azurite/node_modules/.bin/azurite-blob");
+
+  private final Path workDir;
+  private Process process;
+  private int port;
+
+  AzuriteServer(Path workDir) {
+    this.workDir = workDir;
+  }
+
+  static void assumeInstalled() {
+    assumeTrue(Files.isExecutable(BIN), "Azurite is not installed: run 'npm ci' in drivers/azure/src/test/azurite "
+        + "(bin/test does this when Node.js is present)");
+  }
+
+  AzuriteServer start(int fixedPort) throws IOException, InterruptedException {
+    assumeInstalled();
+    if (fixedPort == 0) {
+      try (ServerSocket probe = new ServerSocket(0)) {
+        port = probe.getLocalPort();
+      }
+    } else {
+      port = fixedPort;
+    }
+    process = new ProcessBuilder(BIN.toAbsolutePath().toString(), "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
+        "--inMemoryPersistence", "--extentMemoryLimit", "2048", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+        "--silent")
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("azurite.log").toFile()))
+        .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("Azurite exited: " + Files.readString(workDir.resolve("azurite.log")));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return this;
+      } catch (IOException notYet) {
+        Thread.sleep(50);
+      }
+    }
+    throw new IOException("Azurite did not listen on port " + port);
+  }
+
+  int port() {
+    return port;
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+  }
+
+  String connectionString() {
+    return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint=" + endpoint() + ";";
+  }
+
+  BlobServiceClient admin() {
+    return new BlobServiceClientBuilder().endpoint(endpoint()).credential(new StorageSharedKeyCredential(ACCOUNT, KEY)).buildClient();
+  }
+
+  void stop() throws InterruptedException {
+    if (process != null) {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+      process = null;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+}
