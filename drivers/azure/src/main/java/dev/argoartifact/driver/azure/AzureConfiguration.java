@@ -76,7 +76,12 @@ public record AzureConfiguration(
             : "give only one of 'endpoint' and 'accountName'");
       }
       if (endpoint != null) {
-        parseEndpoint(endpoint);
+        URI uri = parseEndpoint(endpoint);
+        if ("http".equals(uri.getScheme()) && accountKey == null && sasToken == null) {
+          throw new ConfigurationException(null, (credential == null ? "without accountKey or sasToken the driver uses "
+              + "'credential: default', whose" : "'credential: default' sends") + " bearer tokens, which Azure accepts only over "
+              + "https: use an https endpoint, or accountKey/sasToken for an http emulator");
+        }
       }
     } else if (endpoint != null || accountName != null) {
       throw new ConfigurationException(null, "'connectionString' already names the account: remove 'endpoint' and 'accountName'");

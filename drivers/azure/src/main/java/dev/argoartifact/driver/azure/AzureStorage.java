@@ -85,7 +85,8 @@ final class AzureStorage implements ArtifactStorage {
       String code = b.getErrorCode() != null ? b.getErrorCode().toString() : "HTTP " + status;
       String hint = "";
       if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(b.getErrorCode())) {
-        hint = " (create the container, or fix 'container')";
+        return new StorageException("Azure container '" + container.getBlobContainerName() + "' does not exist"
+            + " (create it, or fix 'container')", e, false);
       } else if (status == 403) {
         hint = " (the credential is wrong, expired or lacks permission on the container)";
       }

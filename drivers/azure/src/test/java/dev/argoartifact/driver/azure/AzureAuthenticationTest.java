@@ -1,0 +1,165 @@
+package dev.argoartifact.driver.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import dev.argoartifact.testkit.client.ArtifactClient;
+import dev.argoartifact.testkit.client.ArtifactClient.Reply;
+import dev.argoartifact.testkit.conformance.DriverLauncher;
+import dev.argoartifact.testkit.conformance.InProcessDriver;
+import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Every way to authenticate, and the bad inputs users will make, against Azurite. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AzureAuthenticationTest {
+  private Path work;
+  private AzuriteServer azurite;
+  private InProcessDriver driver;
+  private ArtifactClient client;
+  private BlobContainerClient container;
+  private Path file;
+
+  @BeforeAll
+  void start() throws Exception {
+    AzuriteServer.assumeInstalled();
+    work = Files.createTempDirectory("azure-auth-");
+    azurite = new AzuriteServer(work).start(0);
+    container = azurite.admin().createBlobContainer("auth");
+    driver = new InProcessDriver(new AzureDriver(), work.resolve("plugin/socket"));
+    client = new ArtifactClient(driver.socket(), "azure");
+    file = Files.writeString(work.resolve("hello.txt"), "hello azure");
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (driver != null) {
+      driver.close();
+    }
+    if (azurite != null) {
+      azurite.close();
+    }
+  }
+
+  private Path secret(String name, String value) throws Exception {
+    return Files.writeString(work.resolve(name), value);
+  }
+
+  private Reply roundTrip(String configuration, String key) throws Exception {
+    Reply save = client.save(file, client.artifact(configuration, key));
+    if (!save.success()) {
+      return save;
+    }
+    Path target = Files.createDirectories(work.resolve("in-" + key.hashCode())).resolve("a.tmp");
+    Reply load = client.load(client.artifact(configuration, key), target);
+    assertThat(target).hasContent("hello azure");
+    return load;
+  }
+
+  private String sas(OffsetDateTime expiry) {
+    return container.generateSas(new BlobServiceSasSignatureValues(expiry,
+        BlobContainerSasPermission.parse("racwdl")));
+  }
+
+  @Test
+  void accountKeySasTokenAndConnectionStringAllWork() throws Exception {
+    String endpoint = "endpoint: " + azurite.endpoint() + "\ncontainer: auth\n";
+    assertThat(roundTrip(endpoint + "accountKey: {file: " + secret("key", AzuriteServer.KEY) + "}", "with-key.txt"))
+        .isEqualTo(new Reply(true, ""));
+    assertThat(roundTrip(endpoint + "sasToken: {file: " + secret("sas", sas(OffsetDateTime.now().plusHours(1))) + "}", "with-sas.txt"))
+        .isEqualTo(new Reply(true, ""));
+    assertThat(roundTrip("container: auth\nconnectionString: {file: " + secret("cs", azurite.connectionString()) + "}",
+        "with-connection-string.txt")).isEqualTo(new Reply(true, ""));
+    assertThat(container.getBlobClient("with-sas.txt").exists()).isTrue();
+  }
+
+  @Test
+  void anExpiredSasFailsClearlyWithoutEchoingIt() throws Exception {
+    String expired = sas(OffsetDateTime.now().minusHours(1));
+    Reply reply = client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: auth\nsasToken: {file: "
+        + secret("expired", expired) + "}", "expired.txt"));
+    assertThat(reply.success()).isFalse();
+    assertThat(reply.error()).contains("container 'auth'").contains("HTTP 403").contains("expired");
+    String signature = expired.replaceAll(".*sig=([^&]+).*", "$1");
+    assertThat(reply.error()).doesNotContain(signature).doesNotContain(expired);
+  }
+
+  @Test
+  void aWrongAccountKeyFailsClearly() throws Exception {
+    String wrong = java.util.Base64.getEncoder().encodeToString("not-the-key-not-the-key-not-the-key-1234".getBytes());
+    Reply reply = client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: auth\naccountKey: {file: "
+        + secret("wrong", wrong) + "}", "x.txt"));
+    assertThat(reply.error()).contains("HTTP 403").contains("AuthorizationFailure", "credential").doesNotContain(wrong);
+  }
+
+  @Test
+  void badInputsAreNamed() throws Exception {
+    String key = "accountKey: {file: " + secret("key2", AzuriteServer.KEY) + "}";
+    assertThat(client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: missing-container\n" + key, "x")).error())
+        .contains("container 'missing-container' does not exist");
+    assertThat(client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: Bad_Name\n" + key, "x")).error())
+        .contains("field 'container' is not a valid container name");
+    assertThat(client.save(file, client.artifact("endpoint: not a url\ncontainer: auth\n" + key, "x")).error())
+        .contains("field 'endpoint'");
+    assertThat(client.save(file, client.artifact("endpoint: ftp://example.org\ncontainer: auth\n" + key, "x")).error())
+        .contains("field 'endpoint' must be an http(s) URL");
+    assertThat(client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: auth\n" + key
+        + "\nsasToken: {env: SAS}", "x")).error()).contains("give one way to authenticate, not accountKey and sasToken");
+    assertThat(client.save(file, client.artifact("container: auth\n" + key, "x")).error())
+        .contains("one of 'endpoint' and 'accountName' is required");
+    assertThat(client.save(file, client.artifact("container: auth\nconnectionString: {file: " + secret("bad-cs", "nonsense") + "}", "x")).error())
+        .contains("field 'connectionString' is not valid");
+    assertThat(client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: auth\ncredential: default", "x")).error())
+        .contains("bearer tokens, which Azure accepts only over https");
+  }
+
+  @Test
+  void defaultCredentialReadsTheEnvironmentAndFailsClearlyAgainstAnUnreachableAuthority() throws Exception {
+    // A service principal in the environment, as workload identity or a secret-mounted SP would
+    // give; every identity endpoint points at a closed loopback port, and the driver's JVM
+    // resolves names from a hosts file (no DNS), so nothing leaves the host: MSAL's instance
+    // discovery would otherwise look up login.microsoftonline.com.
+    Path hosts = Files.writeString(work.resolve("hosts"), String.join("\n",
+        "127.0.0.1 localhost", "127.0.0.1 login.microsoftonline.com", "127.0.0.1 login.microsoft.com",
+        "127.0.0.1 login.windows.net", ""));
+    Map<String, String> environment = Map.of(
+        "JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts,
+        "AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000001",
+        "AZURE_TENANT_ID", "00000000-0000-0000-0000-000000000002",
+        "AZURE_CLIENT_SECRET", "Sp-Secret-Never-Shown",
+        "AZURE_AUTHORITY_HOST", "https://127.0.0.1:9/",
+        "IDENTITY_ENDPOINT", "http://127.0.0.1:9/msi/token",
+        "IDENTITY_HEADER", "unused",
+        "MSI_ENDPOINT", "http://127.0.0.1:9/msi/token",
+        "MSI_SECRET", "unused");
+    Path socket = work.resolve("default-credential/socket");
+    Process process = new JavaDriverLauncher("azure", environment, work.resolve("default-credential.log")).start(socket);
+    try {
+      DriverLauncher.awaitConnectable(socket, process, Duration.ofSeconds(30));
+      ArtifactClient processClient = new ArtifactClient(socket, "azure");
+      long started = System.nanoTime();
+      // Bearer tokens go only over https; the token request fails before any storage request is sent.
+      Reply reply = processClient.save(file, processClient.artifact("endpoint: https://127.0.0.1:9/devstoreaccount1"
+          + "\ncontainer: auth\ncredential: default\nmaxTries: 1\ntransfer: {maxAttempts: 1}", "default.txt"));
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      assertThat(reply.success()).isFalse();
+      assertThat(reply.error()).containsIgnoringCase("authentication").contains("EnvironmentCredential")
+          .doesNotContain("Sp-Secret-Never-Shown");
+      assertThat(took).as("fails, does not hang").isLessThan(Duration.ofSeconds(60));
+    } finally {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
