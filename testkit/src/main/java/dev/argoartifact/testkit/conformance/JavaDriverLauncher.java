@@ -15,15 +15,22 @@ public final class JavaDriverLauncher implements DriverLauncher {
   private final String driverName;
   private final Map<String, String> environment;
   private final Path logFile;
+  private final List<String> jvmOptions;
 
   /**
    * @param environment extra environment (e.g. operator defaults) for the child
    * @param logFile where the child's stdout and stderr go
    */
   public JavaDriverLauncher(String driverName, Map<String, String> environment, Path logFile) {
+    this(driverName, environment, logFile, List.of("-Xmx256m"));
+  }
+
+  /** @param jvmOptions options for the driver's JVM (heap, collector), as an image would set them */
+  public JavaDriverLauncher(String driverName, Map<String, String> environment, Path logFile, List<String> jvmOptions) {
     this.driverName = driverName;
     this.environment = environment;
     this.logFile = logFile;
+    this.jvmOptions = List.copyOf(jvmOptions);
   }
 
   @Override
@@ -31,7 +38,7 @@ public final class JavaDriverLauncher implements DriverLauncher {
     String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
     List<String> command = new ArrayList<>();
     command.add(java);
-    command.add("-Xmx256m");
+    command.addAll(jvmOptions);
     // Not -XX:TieredStopAtLevel=1: it starts faster, but the AES-GCM intrinsics that SSH and TLS
     // drivers depend on exist only in C2, and throughput drops several times without them.
     command.add("-cp");

@@ -24,11 +24,18 @@ final class AzuriteServer implements AutoCloseable {
   static final Path BIN = Path.of("src/test/azurite/node_modules/.bin/azurite-blob");
 
   private final Path workDir;
+  private final boolean onDisk;
   private Process process;
   private int port;
 
   AzuriteServer(Path workDir) {
+    this(workDir, false);
+  }
+
+  /** @param onDisk keep blobs under workDir instead of in memory (for large benchmarks) */
+  AzuriteServer(Path workDir, boolean onDisk) {
     this.workDir = workDir;
+    this.onDisk = onDisk;
   }
 
   static void assumeInstalled() {
@@ -45,9 +52,15 @@ final class AzuriteServer implements AutoCloseable {
     } else {
       port = fixedPort;
     }
-    process = new ProcessBuilder(BIN.toAbsolutePath().toString(), "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port),
-        "--inMemoryPersistence", "--extentMemoryLimit", "2048", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
-        "--silent")
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(BIN.toAbsolutePath().toString(),
+        "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port), "--skipApiVersionCheck", "--loose",
+        "--disableTelemetry", "--silent"));
+    if (onDisk) {
+      command.addAll(java.util.List.of("--location", Files.createDirectories(workDir.resolve("azurite-data")).toString()));
+    } else {
+      command.addAll(java.util.List.of("--inMemoryPersistence", "--extentMemoryLimit", "2048"));
+    }
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("azurite.log").toFile()))
         .start();

@@ -1,0 +1,188 @@
+package dev.argoartifact.driver.azure;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.options.BlobDownloadToFileOptions;
+import com.azure.storage.blob.options.BlobUploadFromFileOptions;
+import com.azure.core.util.Context;
+import dev.argoartifact.testkit.client.ArtifactClient;
+import dev.argoartifact.testkit.client.ArtifactClient.Reply;
+import dev.argoartifact.testkit.conformance.DriverLauncher;
+import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
+import dev.argoartifact.testkit.conformance.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The azure driver against the Azure SDK's own uploadFromFile/downloadToFile (same block size and
+ * concurrency) on the same Azurite, side by side in one run; a directory of small files in
+ * parallel against one after another; and the driver process's peak resident memory.
+ * Run with {@code bin/bench azure [MiB] [rounds] [small files]}.
+ */
+public final class AzureBenchmark {
+  private AzureBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    long sizeMib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int smallFiles = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    Path work = Files.createTempDirectory("azure-bench-");
+    try (AzuriteServer azurite = new AzuriteServer(work, true).start(0)) {
+      run(work, azurite, sizeMib, rounds, smallFiles);
+    } finally {
+      try (Stream<Path> s = Files.walk(work)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  private static void run(Path work, AzuriteServer azurite, long sizeMib, int rounds, int smallFiles) throws Exception {
+    BlobContainerClient sdk = azurite.admin().createBlobContainer("bench");
+    String configuration = String.join("\n", "endpoint: " + azurite.endpoint(), "container: bench",
+        "accountKey: {file: " + Files.writeString(work.resolve("key"), AzuriteServer.KEY) + "}", "");
+    AzureConfiguration defaults = new AzureConfiguration(azurite.endpoint(), null, "bench", null,
+        dev.argoartifact.common.secrets.SecretRef.ofEnv("unused"), null, null, null, null, null, null, null, null);
+    var uploadOptions = new com.azure.storage.blob.models.ParallelTransferOptions()
+        .setBlockSizeLong(defaults.blockSizeOrDefault()).setMaxConcurrency(defaults.concurrencyOrDefault())
+        .setMaxSingleUploadSizeLong(defaults.blockSizeOrDefault());
+    var downloadOptions = new com.azure.storage.common.ParallelTransferOptions()
+        .setBlockSizeLong(defaults.blockSizeOrDefault()).setMaxConcurrency(defaults.concurrencyOrDefault());
+
+    Path socket = work.resolve("plugin/socket");
+    List<String> jvm = List.of(System.getProperty("bench.driverJvm", "-Xmx256m").split("[\\s,]+"));
+    Process driver = new JavaDriverLauncher("azure", Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn"), work.resolve("driver.log"), jvm).start(socket);
+    try {
+      DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
+      ArtifactClient client = new ArtifactClient(socket, "azure");
+      Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 9);
+      System.out.printf(Locale.ROOT, "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk), %d MiB file, %d rounds (medians), driver JVM %s%n",
+          defaults.blockSizeOrDefault() >> 20, defaults.concurrencyOrDefault(), sizeMib, rounds, jvm);
+      List<Double> sdkUp = new ArrayList<>();
+      List<Double> sdkDown = new ArrayList<>();
+      List<Double> save = new ArrayList<>();
+      List<Double> load = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        // Alternate which side goes first: Azurite reclaims deleted data lazily, which slows
+        // whatever runs after a large delete.
+        int r = round;
+        Runnable sdkSide = () -> {
+          long t = System.nanoTime();
+          sdk.getBlobClient("sdk-" + r).uploadFromFileWithResponse(new BlobUploadFromFileOptions(source.toString())
+              .setParallelTransferOptions(uploadOptions), null, Context.NONE);
+          sdkUp.add(seconds(t));
+          Path sdkTarget = work.resolve("sdk-" + r + ".bin");
+          t = System.nanoTime();
+          sdk.getBlobClient("sdk-" + r).downloadToFileWithResponse(new BlobDownloadToFileOptions(sdkTarget.toString())
+              .setParallelTransferOptions(downloadOptions).setOpenOptions(Set.of(StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE, StandardOpenOption.READ)), null, Context.NONE);
+          sdkDown.add(seconds(t));
+          try {
+            Files.delete(sdkTarget);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          sdk.getBlobClient("sdk-" + r).delete();
+        };
+        Runnable driverSide = () -> {
+          try {
+            long t = System.nanoTime();
+            check(client.save(source, client.artifact(configuration, "driver-" + r)));
+            save.add(seconds(t));
+            Path target = Files.createDirectories(work.resolve("in-" + r)).resolve("a.tmp");
+            t = System.nanoTime();
+            check(client.load(client.artifact(configuration, "driver-" + r), target));
+            load.add(seconds(t));
+            if (r == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
+              throw new IOException("loaded file differs");
+            }
+            Files.delete(target);
+            check(client.delete(client.artifact(configuration, "driver-" + r)));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+        if (round % 2 == 0) {
+          sdkSide.run();
+          driverSide.run();
+        } else {
+          driverSide.run();
+          sdkSide.run();
+        }
+      }
+      row("SDK uploadFromFile", median(sdkUp), sizeMib, 0);
+      row("SDK downloadToFile", median(sdkDown), sizeMib, 0);
+      row("driver Save", median(save), sizeMib, median(sdkUp));
+      row("driver Load", median(load), sizeMib, median(sdkDown));
+      System.out.printf(Locale.ROOT, "  driver peak resident memory (VmHWM) after the large transfers: %d MiB%n", peakRssMib(driver.pid()));
+
+      if (smallFiles == 0) {
+        return;
+      }
+      Path tree = work.resolve("small");
+      for (int i = 0; i < smallFiles; i++) {
+        TestData.write(tree.resolve("d" + (i % 20)).resolve("f" + i + ".bin"), 16 * 1024, i);
+      }
+      String serial = configuration + "transfer: {filesInFlight: 1}\n";
+      long t = System.nanoTime();
+      check(client.save(tree, client.artifact(serial, "small-serial")));
+      double serialSave = seconds(t);
+      t = System.nanoTime();
+      check(client.save(tree, client.artifact(configuration, "small-parallel")));
+      double parallelSave = seconds(t);
+      t = System.nanoTime();
+      check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
+      double serialLoad = seconds(t);
+      t = System.nanoTime();
+      check(client.load(client.artifact(configuration, "small-parallel"), work.resolve("small-parallel-in")));
+      double parallelLoad = seconds(t);
+      System.out.printf(Locale.ROOT, "  %d files of 16 KiB: Save one after another %.2f s, in parallel %.2f s: %.1fx; "
+          + "Load one after another %.2f s, in parallel %.2f s: %.1fx%n",
+          smallFiles, serialSave, parallelSave, serialSave / parallelSave, serialLoad, parallelLoad, serialLoad / parallelLoad);
+    } finally {
+      driver.destroy();
+      driver.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static long peakRssMib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+      }
+    }
+    return -1;
+  }
+
+  private static void row(String name, double seconds, long mib, double baseline) {
+    System.out.printf(Locale.ROOT, "  %-20s %6.2f s  %6.0f MiB/s%s%n", name, seconds, mib / seconds,
+        baseline > 0 ? String.format(Locale.ROOT, "   ratio to the SDK %.2f", baseline / seconds) : "");
+  }
+
+  private static void check(Reply reply) throws IOException {
+    if (!reply.success()) {
+      throw new IOException(reply.error());
+    }
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+}
