@@ -114,26 +114,12 @@ final class AzureStorage implements ArtifactStorage {
       BlobProperties p = blob(key).getProperties();
       return directoryPlaceholder(blobName(key), p.getMetadata()) ? Optional.empty() : Optional.of(new ObjectInfo(key, p.getBlobSize()));
     } catch (RuntimeException e) {
-      if (notFound(e) && !(e instanceof BlobStorageException b && BlobErrorCode.CONTAINER_NOT_FOUND.equals(b.getErrorCode()))) {
-        return Optional.empty();
-      }
       if (notFound(e)) {
-        // HEAD responses carry no error code: ask the container itself to say which is missing.
-        if (!containerExists()) {
-          throw new StorageException("Azure container '" + container.getBlobContainerName() + "' does not exist"
-              + " (create it, or fix 'container')", e, false);
-        }
+        // HEAD responses carry no error code, so a missing container also lands here; the
+        // listing every caller does next reports it as ContainerNotFound.
         return Optional.empty();
       }
       throw failure("stat of", key, e);
-    }
-  }
-
-  private boolean containerExists() throws IOException {
-    try {
-      return container.exists();
-    } catch (RuntimeException e) {
-      throw failure("check of", null, e);
     }
   }
 

@@ -108,6 +108,8 @@ class AzureAuthenticationTest {
     String key = "accountKey: {file: " + secret("key2", AzuriteServer.KEY) + "}";
     assertThat(client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: missing-container\n" + key, "x")).error())
         .contains("container 'missing-container' does not exist");
+    assertThat(client.load(client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: missing-container\n" + key, "x"),
+        work.resolve("never")).error()).contains("container 'missing-container' does not exist");
     assertThat(client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: Bad_Name\n" + key, "x")).error())
         .contains("field 'container' is not a valid container name");
     assertThat(client.save(file, client.artifact("endpoint: not a url\ncontainer: auth\n" + key, "x")).error())
