@@ -1,0 +1,78 @@
+package dev.argoartifact.driver.gcs;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.argoartifact.common.TransferSettings;
+import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.secrets.SecretRef;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.regex.Pattern;
+
+/** Configuration of the Google Cloud Storage driver. */
+public record GcsConfiguration(
+    @JsonPropertyDescription("Bucket holding the artifacts.")
+    String bucket,
+    @JsonPropertyDescription("Optional prefix under which every key lives, e.g. 'argo/'.")
+    String prefix,
+    @JsonPropertyDescription("Project of the bucket (optional; taken from the credentials otherwise).")
+    String projectId,
+    @JsonPropertyDescription("Project billed for requests to a requester-pays bucket.")
+    String userProject,
+    @JsonPropertyDescription("Service account key (JSON), as a secret reference. Without it, Application Default Credentials are used (GKE Workload Identity, metadata server, GOOGLE_APPLICATION_CREDENTIALS).")
+    SecretRef serviceAccountKey,
+    @JsonPropertyDescription("Endpoint override for private endpoints and emulators, e.g. https://storage.example.internal.")
+    String endpoint,
+    @JsonPropertyDescription("Resumable upload chunk size in bytes, a multiple of 256 KiB (default 16 MiB).")
+    Integer chunkSize,
+    @JsonPropertyDescription("Delete directories with batch requests of up to 100 objects (default true); turn off for endpoints without the batch API.")
+    Boolean batchDelete,
+    @JsonPropertyDescription("Parallelism and retries (parallelReadThreshold and parallelReadPartSize tune ranged downloads).")
+    TransferSettings transfer) implements TransferSettings.Tunable {
+
+  /** Google's bucket naming rules, so a typo fails here and not as an opaque 400. */
+  private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$");
+
+  public GcsConfiguration {
+    ConfigurationException.require("bucket", bucket);
+    if (!BUCKET.matcher(bucket).matches() || bucket.contains("..") || bucket.startsWith("goog")
+        || (!bucket.contains(".") && bucket.length() > 63)) {
+      throw new ConfigurationException("bucket", "is not a valid bucket name: 3 to 63 lowercase letters, digits, "
+          + "'-', '_' and '.', starting and ending with a letter or digit, not starting with 'goog'");
+    }
+    if (prefix != null && (prefix.startsWith("/") || prefix.contains("//"))) {
+      throw new ConfigurationException("prefix", "must be relative, without empty segments");
+    }
+    if (endpoint != null) {
+      try {
+        URI uri = new URI(endpoint);
+        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw new ConfigurationException("endpoint", "must be an http(s) URL");
+        }
+      } catch (URISyntaxException e) {
+        throw new ConfigurationException("endpoint", "is not a valid URL");
+      }
+    }
+    if (chunkSize != null && (chunkSize < 256 * 1024 || chunkSize % (256 * 1024) != 0)) {
+      throw new ConfigurationException("chunkSize", "must be a multiple of 262144 (256 KiB)");
+    }
+  }
+
+  String normalizedPrefix() {
+    if (prefix == null || prefix.isBlank()) {
+      return "";
+    }
+    String p = prefix;
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p + "/";
+  }
+
+  boolean batchDeleteOrDefault() {
+    return batchDelete == null || batchDelete;
+  }
+
+  int chunkSizeOrDefault() {
+    return chunkSize != null ? chunkSize : 16 << 20;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.argoartifact.driver.gcs;
+
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.secrets.SecretResolver;
+import dev.argoartifact.common.storage.ArtifactStorage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.function.Function;
+
+/** Stores artifacts in Google Cloud Storage. */
+public final class GcsDriver implements ArtifactDriver<GcsConfiguration> {
+  /** How the client authenticates; decided from the configuration alone, without any network call. */
+  enum AuthMode { SERVICE_ACCOUNT_KEY, APPLICATION_DEFAULT }
+
+  private final Function<StorageOptions.Builder, Storage> factory;
+
+  public GcsDriver() {
+    this(builder -> builder.build().getService());
+  }
+
+  /** For tests: builds the Storage service from the options the driver prepared. */
+  GcsDriver(Function<StorageOptions.Builder, Storage> factory) {
+    this.factory = factory;
+  }
+
+  @Override
+  public String name() {
+    return "gcs";
+  }
+
+  @Override
+  public Class<GcsConfiguration> configurationType() {
+    return GcsConfiguration.class;
+  }
+
+  static AuthMode authMode(GcsConfiguration c) {
+    return c.serviceAccountKey() != null ? AuthMode.SERVICE_ACCOUNT_KEY : AuthMode.APPLICATION_DEFAULT;
+  }
+
+  @Override
+  public ArtifactStorage open(GcsConfiguration c, SecretResolver secrets) {
+    StorageOptions.Builder options = StorageOptions.newBuilder();
+    if (c.projectId() != null) {
+      options.setProjectId(c.projectId());
+    }
+    if (c.endpoint() != null) {
+      options.setHost(c.endpoint());
+    }
+    if (authMode(c) == AuthMode.SERVICE_ACCOUNT_KEY) {
+      options.setCredentials(serviceAccount(secrets.resolve("serviceAccountKey", c.serviceAccountKey()).bytes()));
+    }
+    // Without a key the client finds Application Default Credentials itself, on first use, so a
+    // driver that is only started (init containers, health checks) never probes the metadata server.
+    return new GcsStorage(factory.apply(options), c.bucket(), c.normalizedPrefix(), c.chunkSizeOrDefault(), c.userProject(),
+        c.batchDeleteOrDefault());
+  }
+
+  /** Parses a service account key; a malformed one fails without echoing its content. */
+  static GoogleCredentials serviceAccount(byte[] json) {
+    try {
+      return ServiceAccountCredentials.fromStream(new ByteArrayInputStream(json));
+    } catch (IOException | RuntimeException e) {
+      String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      // The parser's messages name missing fields; they never carry the key's values.
+      throw new ConfigurationException("serviceAccountKey", "is not a valid service account JSON key"
+          + (why.isBlank() || why.contains("{") ? "" : ": " + why));
+    }
+  }
+}
