@@ -1,0 +1,109 @@
+package dev.argoartifact.driver.gcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.cloud.storage.StorageOptions;
+import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import dev.argoartifact.common.config.ConfigurationBinder;
+import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.secrets.DefaultSecretResolver;
+import dev.argoartifact.common.secrets.KubernetesSecrets;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which credentials the driver builds, decided and checked without any network call. */
+class GcsCredentialsTest {
+  @TempDir
+  Path dir;
+
+  private final ConfigurationBinder<GcsConfiguration> binder = new ConfigurationBinder<>(GcsConfiguration.class, null);
+
+  /** A service account key shaped like the ones the console issues, with a fresh RSA key. */
+  private static String serviceAccountJson() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    String pem = "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
+    return "{\"type\": \"service_account\", \"project_id\": \"argo-test\", \"private_key_id\": \"0123abcd\","
+        + " \"private_key\": \"" + pem.replace("\n", "\\n") + "\","
+        + " \"client_email\": \"argo-artifacts@argo-test.iam.gserviceaccount.com\", \"client_id\": \"1234567890\","
+        + " \"token_uri\": \"https://oauth2.googleapis.com/token\"}";
+  }
+
+  /** Opens the driver for a configuration and returns the options it prepared for the client. */
+  private StorageOptions.Builder optionsFor(String yaml, DefaultSecretResolver secrets) {
+    AtomicReference<StorageOptions.Builder> seen = new AtomicReference<>();
+    new GcsDriver(options -> {
+      seen.set(options);
+      return LocalStorageHelper.getOptions().getService();
+    }).open(binder.bind(yaml), secrets);
+    return seen.get();
+  }
+
+  @Test
+  void aServiceAccountKeyFromEveryKindOfSecretReferenceIsParsedAndUsed() throws Exception {
+    String json = serviceAccountJson();
+    Path file = Files.writeString(dir.resolve("key.json"), json);
+    KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+    api.init();
+    try (NamespacedKubernetesClient client = api.createClient()) {
+      client.secrets().inNamespace(client.getNamespace()).resource(new SecretBuilder().withNewMetadata().withName("gcs").endMetadata()
+          .addToData("key.json", Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8))).build()).create();
+      DefaultSecretResolver secrets = new DefaultSecretResolver(Map.of("GCS_KEY", json)::get, new KubernetesSecrets(() -> client));
+      for (String reference : new String[] {"{file: " + file + "}", "{env: GCS_KEY}", "{secretKeyRef: {name: gcs, key: key.json}}"}) {
+        StorageOptions.Builder options = optionsFor("bucket: argo-artifacts\nserviceAccountKey: " + reference, secrets);
+        assertThat(options.build().getCredentials()).as(reference).isInstanceOf(ServiceAccountCredentials.class);
+        assertThat(((ServiceAccountCredentials) options.build().getCredentials()).getClientEmail())
+            .isEqualTo("argo-artifacts@argo-test.iam.gserviceaccount.com");
+      }
+    } finally {
+      api.destroy();
+    }
+  }
+
+  @Test
+  void aMalformedKeyFailsClearlyWithoutEchoingIt() throws Exception {
+    Path file = Files.writeString(dir.resolve("bad.json"), "{\"type\": \"service_account\", \"private_key\": \"Top-Secret-Bits\"}");
+    assertThatThrownBy(() -> optionsFor("bucket: b-1\nserviceAccountKey: {file: " + file + "}", new DefaultSecretResolver()))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("field 'serviceAccountKey' is not a valid service account JSON key")
+        .hasMessageNotContaining("Top-Secret-Bits");
+  }
+
+  @Test
+  void applicationDefaultCredentialsAreSelectedWhenNoKeyIsGiven() {
+    GcsConfiguration config = binder.bind("bucket: argo-artifacts");
+    assertThat(GcsDriver.authMode(config)).isEqualTo(GcsDriver.AuthMode.APPLICATION_DEFAULT);
+    // No credentials are set on the options: the client finds ADC itself, lazily, on first use.
+    StorageOptions.Builder options = optionsFor("bucket: argo-artifacts", new DefaultSecretResolver());
+    assertThat(options).extracting("credentials").isNull();
+  }
+
+  @Test
+  void badBucketNamesAndEndpointsAreNamed() {
+    assertThatThrownBy(() -> binder.bind("bucket: Bad_Bucket")).hasMessageStartingWith("field 'bucket' is not a valid bucket name");
+    assertThatThrownBy(() -> binder.bind("bucket: ab")).hasMessageStartingWith("field 'bucket' is not a valid bucket name");
+    assertThatThrownBy(() -> binder.bind("bucket: google-things")).hasMessageContaining("not starting with 'goog'");
+    assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\nendpoint: ftp://x")).hasMessage("field 'endpoint' must be an http(s) URL");
+    assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\nchunkSize: 1000")).hasMessage("field 'chunkSize' must be a multiple of 262144 (256 KiB)");
+    assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\nserviceAccountKey: '{\"type\": \"service_account\"}'"))
+        .hasMessageStartingWith("field 'serviceAccountKey' must be a secret reference");
+  }
+}

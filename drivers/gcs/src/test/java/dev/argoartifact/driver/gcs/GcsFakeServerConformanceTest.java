@@ -1,0 +1,83 @@
+package dev.argoartifact.driver.gcs;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.BucketInfo;
+import com.google.cloud.storage.StorageOptions;
+import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
+import dev.argoartifact.testkit.conformance.ConformanceFixture;
+import dev.argoartifact.testkit.conformance.InProcessDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The same suite against fsouza/fake-gcs-server, an HTTP emulator of the JSON API, through
+ * Testcontainers. It needs a container engine that can pull the image; elsewhere (these
+ * machines have none) the class is skipped with a message saying so. Unverified here: whether
+ * the emulator's batch endpoint satisfies the batch-delete checks.
+ */
+class GcsFakeServerConformanceTest extends ArtifactDriverConformance {
+  private static final DockerImageName IMAGE = DockerImageName.parse("fsouza/fake-gcs-server:1.52.2");
+
+  @Override
+  protected ConformanceFixture createFixture() throws Exception {
+    boolean engine;
+    try {
+      engine = DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException e) {
+      engine = false;
+    }
+    assumeTrue(engine, "no container engine is reachable (no Docker or podman socket), so " + IMAGE
+        + " cannot run here; the LocalStorageHelper variant of this suite covers the driver on these machines");
+    GenericContainer<?> server = new GenericContainer<>(IMAGE)
+        .withCommand("-scheme", "http", "-port", "4443")
+        .withExposedPorts(4443);
+    server.start();
+    String endpoint = "http://" + server.getHost() + ":" + server.getMappedPort(4443);
+    StorageOptions.newBuilder().setHost(endpoint).setProjectId("test").setCredentials(NoCredentials.getInstance())
+        .build().getService().create(BucketInfo.of("argo-artifacts"));
+    String configuration = "bucket: argo-artifacts\nprojectId: test\nendpoint: " + endpoint + "\n";
+    Path work = Files.createTempDirectory("gcs-fake-server-");
+    InProcessDriver driver = new InProcessDriver(
+        new GcsDriver(options -> options.setCredentials(NoCredentials.getInstance()).build().getService()),
+        work.resolve("plugin/socket"));
+    return new ConformanceFixture() {
+      @Override
+      public Path socket() {
+        return driver.socket();
+      }
+
+      @Override
+      public String configuration() {
+        return configuration;
+      }
+
+      @Override
+      public String keyPrefix() {
+        return "conformance-" + UUID.randomUUID();
+      }
+
+      @Override
+      public List<String> requiredFields() {
+        return List.of("bucket");
+      }
+
+      @Override
+      public java.util.Optional<dev.argoartifact.common.storage.ArtifactStorage> storage() {
+        return java.util.Optional.of(driver.runtime().operations(configuration).storage());
+      }
+
+      @Override
+      public void close() {
+        driver.close();
+        server.stop();
+      }
+    };
+  }
+}
