@@ -180,6 +180,19 @@ final class GcsStorage implements ArtifactStorage {
     };
   }
 
+  @Override
+  public void readToFile(String key, Path target) throws IOException {
+    try {
+      // The SDK's own download: one stream, resumed by the SDK on transient errors.
+      storage.downloadTo(id(key), target, sourceOptions());
+    } catch (RuntimeException e) {
+      if (notFound(e)) {
+        throw new ObjectNotFoundException(key);
+      }
+      throw failure("download of", key, e);
+    }
+  }
+
   /** Files up to this size go in one request (no resumable session): one round trip, not two. */
   static final long SINGLE_REQUEST_LIMIT = 1 << 20;
 
