@@ -1,5 +1,7 @@
 package dev.argoartifact.testkit.cli;
 
+import dev.argoartifact.testkit.bench.Measure;
+
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
@@ -88,8 +90,8 @@ final class BenchCommand implements Callable<Integer> {
         Timed driverSave = () -> {
           prepare(source);
           long t = System.nanoTime();
-          check(client.save(source, client.artifact(configuration, key)));
-          return seconds(t);
+          Measure.check(client.save(source, client.artifact(configuration, key)));
+          return Measure.secondsSince(t);
         };
         if (driverFirst) {
           save.add(driverSave.run());
@@ -104,8 +106,8 @@ final class BenchCommand implements Callable<Integer> {
         Timed driverLoad = () -> {
           prepare(stored);
           long t = System.nanoTime();
-          check(client.load(client.artifact(configuration, key), target));
-          return seconds(t);
+          Measure.check(client.load(client.artifact(configuration, key), target));
+          return Measure.secondsSince(t);
         };
         if (driverFirst) {
           load.add(driverLoad.run());
@@ -122,18 +124,18 @@ final class BenchCommand implements Callable<Integer> {
         prepare(stored);
         long t = System.nanoTime();
         ArtifactClient.StreamReport report = client.openStream(client.artifact(configuration, key), OutputStream.nullOutputStream(), 0);
-        stream.add(seconds(t));
+        stream.add(Measure.secondsSince(t));
         if (!report.ok() || report.bytes() != sizeMib << 20) {
           throw new IOException("OpenStream failed: " + report.error());
         }
-        check(client.delete(client.artifact(configuration, key)));
+        Measure.check(client.delete(client.artifact(configuration, key)));
       }
       double mib = sizeMib;
-      System.out.printf(Locale.ROOT, "  cp source     %6.2f s  %7.0f MiB/s   (baseline for Save)%n", median(cpSave), mib / median(cpSave));
-      System.out.printf(Locale.ROOT, "  cp stored     %6.2f s  %7.0f MiB/s   (baseline for Load and OpenStream)%n", median(cpLoad), mib / median(cpLoad));
-      row("Save", median(save), median(cpSave), mib);
-      row("Load", median(load), median(cpLoad), mib);
-      row("OpenStream", median(stream), median(cpLoad), mib);
+      System.out.printf(Locale.ROOT, "  cp source     %6.2f s  %7.0f MiB/s   (baseline for Save)%n", Measure.median(cpSave), mib / Measure.median(cpSave));
+      System.out.printf(Locale.ROOT, "  cp stored     %6.2f s  %7.0f MiB/s   (baseline for Load and OpenStream)%n", Measure.median(cpLoad), mib / Measure.median(cpLoad));
+      Measure.row("Save", Measure.median(save), mib, Measure.median(cpSave), "cp");
+      Measure.row("Load", Measure.median(load), mib, Measure.median(cpLoad), "cp");
+      Measure.row("OpenStream", Measure.median(stream), mib, Measure.median(cpLoad), "cp");
       System.out.printf(Locale.ROOT, "  OpenStream of %d MiB completed with the driver's heap capped at %s: %s%n",
           sizeMib, heap, driver.isAlive() ? "yes (driver still alive)" : "NO (driver died)");
     } finally {
@@ -148,13 +150,13 @@ final class BenchCommand implements Callable<Integer> {
       try {
         awaitConnectable(s, p);
         new ArtifactClient(s, "bench").health();
-        startups.add(seconds(t) * 1000);
+        startups.add(Measure.secondsSince(t) * 1000);
       } finally {
         stop(p);
       }
     }
     System.out.printf(Locale.ROOT, "  start-up to first gRPC call: median %.0f ms over %d runs (min %.0f, max %.0f)%n",
-        median(startups), startupRuns, startups.stream().min(Double::compare).orElse(0d),
+        Measure.median(startups), startupRuns, startups.stream().min(Double::compare).orElse(0d),
         startups.stream().max(Double::compare).orElse(0d));
     return 0;
   }
@@ -167,7 +169,7 @@ final class BenchCommand implements Callable<Integer> {
   /** The same precondition for every timed run: input read once (cached), dirty pages flushed. */
   private static void prepare(Path input) throws IOException, InterruptedException {
     warm(input);
-    syncDisks();
+    Measure.syncDisks();
   }
 
   /** Times {@code cp} of one file, after {@link #prepare}; removes the copy. */
@@ -178,7 +180,7 @@ final class BenchCommand implements Callable<Integer> {
     if (cp.waitFor() != 0) {
       throw new IOException("cp failed");
     }
-    double elapsed = seconds(t);
+    double elapsed = Measure.secondsSince(t);
     Files.delete(to);
     return elapsed;
   }
@@ -188,15 +190,6 @@ final class BenchCommand implements Callable<Integer> {
     try (var in = Files.newInputStream(file)) {
       in.transferTo(OutputStream.nullOutputStream());
     }
-  }
-
-  /** Flushes dirty pages (untimed) so each measured write starts from the same state. */
-  private static void syncDisks() throws IOException, InterruptedException {
-    new ProcessBuilder("sync").inheritIO().start().waitFor();
-  }
-
-  private static void row(String name, double seconds, double cpSeconds, double mib) {
-    System.out.printf(Locale.ROOT, "  %-12s  %6.2f s  %7.0f MiB/s   ratio to cp %.2f%n", name, seconds, mib / seconds, cpSeconds / seconds);
   }
 
   private Process startDriver(Path socket, Path log) throws IOException {
@@ -221,19 +214,4 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static void check(Reply reply) throws IOException {
-    if (!reply.success()) {
-      throw new IOException(reply.error());
-    }
-  }
-
-  private static double seconds(long start) {
-    return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.argoartifact.common.Durations;
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.KeyPrefix;
 import dev.argoartifact.common.secrets.SecretRef;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -86,9 +87,7 @@ public record AzureConfiguration(
     } else if (endpoint != null || accountName != null) {
       throw new ConfigurationException(null, "'connectionString' already names the account: remove 'endpoint' and 'accountName'");
     }
-    if (prefix != null && (prefix.startsWith("/") || prefix.contains("//"))) {
-      throw new ConfigurationException("prefix", "must be relative, without empty segments");
-    }
+    KeyPrefix.validate("prefix", prefix);
     if (blockSize != null && (blockSize < (1 << 20) || blockSize > 4000L * (1 << 20))) {
       throw new ConfigurationException("blockSize", "must be between 1 MiB and 4000 MiB");
     }
@@ -138,14 +137,7 @@ public record AzureConfiguration(
 
   /** "" or the prefix with exactly one trailing '/'. */
   String normalizedPrefix() {
-    if (prefix == null || prefix.isBlank()) {
-      return "";
-    }
-    String p = prefix;
-    while (p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p + "/";
+    return KeyPrefix.normalize(prefix);
   }
 
   long blockSizeOrDefault() {

@@ -1,5 +1,7 @@
 package dev.argoartifact.driver.azure;
 
+import dev.argoartifact.testkit.bench.Measure;
+
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
@@ -81,13 +83,13 @@ public final class AzureBenchmark {
           long t = System.nanoTime();
           sdk.getBlobClient("sdk-" + r).uploadFromFileWithResponse(new BlobUploadFromFileOptions(source.toString())
               .setParallelTransferOptions(uploadOptions), null, Context.NONE);
-          sdkUp.add(seconds(t));
+          sdkUp.add(Measure.secondsSince(t));
           Path sdkTarget = work.resolve("sdk-" + r + ".bin");
           t = System.nanoTime();
           sdk.getBlobClient("sdk-" + r).downloadToFileWithResponse(new BlobDownloadToFileOptions(sdkTarget.toString())
               .setParallelTransferOptions(downloadOptions).setOpenOptions(Set.of(StandardOpenOption.CREATE_NEW,
                   StandardOpenOption.WRITE, StandardOpenOption.READ)), null, Context.NONE);
-          sdkDown.add(seconds(t));
+          sdkDown.add(Measure.secondsSince(t));
           try {
             Files.delete(sdkTarget);
           } catch (IOException e) {
@@ -98,17 +100,17 @@ public final class AzureBenchmark {
         Runnable driverSide = () -> {
           try {
             long t = System.nanoTime();
-            check(client.save(source, client.artifact(configuration, "driver-" + r)));
-            save.add(seconds(t));
+            Measure.check(client.save(source, client.artifact(configuration, "driver-" + r)));
+            save.add(Measure.secondsSince(t));
             Path target = Files.createDirectories(work.resolve("in-" + r)).resolve("a.tmp");
             t = System.nanoTime();
-            check(client.load(client.artifact(configuration, "driver-" + r), target));
-            load.add(seconds(t));
+            Measure.check(client.load(client.artifact(configuration, "driver-" + r), target));
+            load.add(Measure.secondsSince(t));
             if (r == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
               throw new IOException("loaded file differs");
             }
             Files.delete(target);
-            check(client.delete(client.artifact(configuration, "driver-" + r)));
+            Measure.check(client.delete(client.artifact(configuration, "driver-" + r)));
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
@@ -121,10 +123,10 @@ public final class AzureBenchmark {
           sdkSide.run();
         }
       }
-      row("SDK uploadFromFile", median(sdkUp), sizeMib, 0);
-      row("SDK downloadToFile", median(sdkDown), sizeMib, 0);
-      row("driver Save", median(save), sizeMib, median(sdkUp));
-      row("driver Load", median(load), sizeMib, median(sdkDown));
+      Measure.row("SDK uploadFromFile", Measure.median(sdkUp), sizeMib, 0, "the SDK");
+      Measure.row("SDK downloadToFile", Measure.median(sdkDown), sizeMib, 0, "the SDK");
+      Measure.row("driver Save", Measure.median(save), sizeMib, Measure.median(sdkUp), "the SDK");
+      Measure.row("driver Load", Measure.median(load), sizeMib, Measure.median(sdkDown), "the SDK");
       System.out.printf(Locale.ROOT, "  driver peak resident memory (VmHWM) after the large transfers: %d MiB%n", peakRssMib(driver.pid()));
 
       if (smallFiles == 0) {
@@ -136,17 +138,17 @@ public final class AzureBenchmark {
       }
       String serial = configuration + "transfer: {filesInFlight: 1}\n";
       long t = System.nanoTime();
-      check(client.save(tree, client.artifact(serial, "small-serial")));
-      double serialSave = seconds(t);
+      Measure.check(client.save(tree, client.artifact(serial, "small-serial")));
+      double serialSave = Measure.secondsSince(t);
       t = System.nanoTime();
-      check(client.save(tree, client.artifact(configuration, "small-parallel")));
-      double parallelSave = seconds(t);
+      Measure.check(client.save(tree, client.artifact(configuration, "small-parallel")));
+      double parallelSave = Measure.secondsSince(t);
       t = System.nanoTime();
-      check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
-      double serialLoad = seconds(t);
+      Measure.check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
+      double serialLoad = Measure.secondsSince(t);
       t = System.nanoTime();
-      check(client.load(client.artifact(configuration, "small-parallel"), work.resolve("small-parallel-in")));
-      double parallelLoad = seconds(t);
+      Measure.check(client.load(client.artifact(configuration, "small-parallel"), work.resolve("small-parallel-in")));
+      double parallelLoad = Measure.secondsSince(t);
       System.out.printf(Locale.ROOT, "  %d files of 16 KiB: Save one after another %.2f s, in parallel %.2f s: %.1fx; "
           + "Load one after another %.2f s, in parallel %.2f s: %.1fx%n",
           smallFiles, serialSave, parallelSave, serialSave / parallelSave, serialLoad, parallelLoad, serialLoad / parallelLoad);
@@ -165,24 +167,4 @@ public final class AzureBenchmark {
     return -1;
   }
 
-  private static void row(String name, double seconds, long mib, double baseline) {
-    System.out.printf(Locale.ROOT, "  %-20s %6.2f s  %6.0f MiB/s%s%n", name, seconds, mib / seconds,
-        baseline > 0 ? String.format(Locale.ROOT, "   ratio to the SDK %.2f", baseline / seconds) : "");
-  }
-
-  private static void check(Reply reply) throws IOException {
-    if (!reply.success()) {
-      throw new IOException(reply.error());
-    }
-  }
-
-  private static double seconds(long start) {
-    return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
 }

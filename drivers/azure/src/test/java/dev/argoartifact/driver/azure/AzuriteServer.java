@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
+import dev.argoartifact.testkit.conformance.LocalPorts;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -45,13 +43,7 @@ final class AzuriteServer implements AutoCloseable {
 
   AzuriteServer start(int fixedPort) throws IOException, InterruptedException {
     assumeInstalled();
-    if (fixedPort == 0) {
-      try (ServerSocket probe = new ServerSocket(0)) {
-        port = probe.getLocalPort();
-      }
-    } else {
-      port = fixedPort;
-    }
+    port = fixedPort == 0 ? LocalPorts.free() : fixedPort;
     java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(BIN.toAbsolutePath().toString(),
         "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port), "--skipApiVersionCheck", "--loose",
         "--disableTelemetry", "--silent"));
@@ -64,19 +56,8 @@ final class AzuriteServer implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("azurite.log").toFile()))
         .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("Azurite exited: " + Files.readString(workDir.resolve("azurite.log")));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return this;
-      } catch (IOException notYet) {
-        Thread.sleep(50);
-      }
-    }
-    throw new IOException("Azurite did not listen on port " + port);
+    LocalPorts.awaitListening(port, process, java.time.Duration.ofSeconds(30), "Azurite (see azurite.log)");
+    return this;
   }
 
   int port() {

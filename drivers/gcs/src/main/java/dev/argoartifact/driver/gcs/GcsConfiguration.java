@@ -3,6 +3,7 @@ package dev.argoartifact.driver.gcs;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.KeyPrefix;
 import dev.argoartifact.common.secrets.SecretRef;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,9 +40,7 @@ public record GcsConfiguration(
       throw new ConfigurationException("bucket", "is not a valid bucket name: 3 to 63 lowercase letters, digits, "
           + "'-', '_' and '.', starting and ending with a letter or digit, not starting with 'goog'");
     }
-    if (prefix != null && (prefix.startsWith("/") || prefix.contains("//"))) {
-      throw new ConfigurationException("prefix", "must be relative, without empty segments");
-    }
+    KeyPrefix.validate("prefix", prefix);
     if (endpoint != null) {
       try {
         URI uri = new URI(endpoint);
@@ -58,14 +57,7 @@ public record GcsConfiguration(
   }
 
   String normalizedPrefix() {
-    if (prefix == null || prefix.isBlank()) {
-      return "";
-    }
-    String p = prefix;
-    while (p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p + "/";
+    return KeyPrefix.normalize(prefix);
   }
 
   boolean batchDeleteOrDefault() {

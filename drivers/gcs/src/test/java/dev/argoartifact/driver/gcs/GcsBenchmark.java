@@ -1,5 +1,7 @@
 package dev.argoartifact.driver.gcs;
 
+import dev.argoartifact.testkit.bench.Measure;
+
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
@@ -49,47 +51,47 @@ public final class GcsBenchmark {
         for (int side = 0; side < 2; side++) {
           if ((side == 0) != driverFirst) {
             BlobId id = BlobId.of("bench", "sdk-" + round);
-            sync();
+            Measure.syncDisks();
             long t = System.nanoTime();
             fake.createFrom(BlobInfo.newBuilder(id).build(), source, 16 << 20);
-            sdkUp.add(seconds(t));
+            sdkUp.add(Measure.secondsSince(t));
             Path target = Files.createDirectories(work.resolve("sdk-in-" + round)).resolve("a.bin");
-            sync();
+            Measure.syncDisks();
             t = System.nanoTime();
             fake.downloadTo(id, target);
-            sdkDown.add(seconds(t));
+            sdkDown.add(Measure.secondsSince(t));
             Files.delete(target);
             fake.delete(id);
           } else {
-            sync();
+            Measure.syncDisks();
             long t = System.nanoTime();
-            check(client.save(source, client.artifact(configuration, "driver-" + round)));
-            save.add(seconds(t));
+            Measure.check(client.save(source, client.artifact(configuration, "driver-" + round)));
+            save.add(Measure.secondsSince(t));
             Path target = Files.createDirectories(work.resolve("in-" + round)).resolve("a.tmp");
-            sync();
+            Measure.syncDisks();
             t = System.nanoTime();
-            check(client.load(client.artifact(configuration, "driver-" + round), target));
-            load.add(seconds(t));
+            Measure.check(client.load(client.artifact(configuration, "driver-" + round), target));
+            load.add(Measure.secondsSince(t));
             if (round == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
               throw new IOException("loaded file differs");
             }
             Files.delete(target);
-            check(client.delete(client.artifact(configuration, "driver-" + round)));
+            Measure.check(client.delete(client.artifact(configuration, "driver-" + round)));
           }
           System.gc();
         }
       }
-      row("SDK createFrom", median(sdkUp), sizeMib, 0);
-      row("SDK downloadTo", median(sdkDown), sizeMib, 0);
-      row("driver Save", median(save), sizeMib, median(sdkUp));
-      row("driver Load", median(load), sizeMib, median(sdkDown));
-      check(client.save(source, client.artifact(ranged, "ranged")));
+      Measure.row("SDK createFrom", Measure.median(sdkUp), sizeMib, 0, "the SDK");
+      Measure.row("SDK downloadTo", Measure.median(sdkDown), sizeMib, 0, "the SDK");
+      Measure.row("driver Save", Measure.median(save), sizeMib, Measure.median(sdkUp), "the SDK");
+      Measure.row("driver Load", Measure.median(load), sizeMib, Measure.median(sdkDown), "the SDK");
+      Measure.check(client.save(source, client.artifact(ranged, "ranged")));
       Path rangedTarget = Files.createDirectories(work.resolve("in-ranged")).resolve("a.tmp");
       long r = System.nanoTime();
-      check(client.load(client.artifact(ranged, "ranged"), rangedTarget));
-      System.out.printf(Locale.ROOT, "  (for information: Load in parallel 16 MiB ranges, the default above 64 MiB for real networks: %.2f s)%n", seconds(r));
+      Measure.check(client.load(client.artifact(ranged, "ranged"), rangedTarget));
+      System.out.printf(Locale.ROOT, "  (for information: Load in parallel 16 MiB ranges, the default above 64 MiB for real networks: %.2f s)%n", Measure.secondsSince(r));
       Files.delete(rangedTarget);
-      check(client.delete(client.artifact(ranged, "ranged")));
+      Measure.check(client.delete(client.artifact(ranged, "ranged")));
 
       Path tree = work.resolve("small");
       for (int i = 0; i < smallFiles; i++) {
@@ -97,17 +99,17 @@ public final class GcsBenchmark {
       }
       String serial = ranged + "transfer: {filesInFlight: 1}\n";
       long t = System.nanoTime();
-      check(client.save(tree, client.artifact(serial, "small-serial")));
-      double serialSave = seconds(t);
+      Measure.check(client.save(tree, client.artifact(serial, "small-serial")));
+      double serialSave = Measure.secondsSince(t);
       t = System.nanoTime();
-      check(client.save(tree, client.artifact(ranged, "small-parallel")));
-      double parallelSave = seconds(t);
+      Measure.check(client.save(tree, client.artifact(ranged, "small-parallel")));
+      double parallelSave = Measure.secondsSince(t);
       t = System.nanoTime();
-      check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
-      double serialLoad = seconds(t);
+      Measure.check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
+      double serialLoad = Measure.secondsSince(t);
       t = System.nanoTime();
-      check(client.load(client.artifact(ranged, "small-parallel"), work.resolve("small-parallel-in")));
-      double parallelLoad = seconds(t);
+      Measure.check(client.load(client.artifact(ranged, "small-parallel"), work.resolve("small-parallel-in")));
+      double parallelLoad = Measure.secondsSince(t);
       System.out.printf(Locale.ROOT, "  %d files of 16 KiB: Save one after another %.2f s, in parallel %.2f s: %.1fx; "
           + "Load one after another %.2f s, in parallel %.2f s: %.1fx%n",
           smallFiles, serialSave, parallelSave, serialSave / parallelSave, serialLoad, parallelLoad, serialLoad / parallelLoad);
@@ -120,29 +122,4 @@ public final class GcsBenchmark {
     }
   }
 
-  /** Flushes dirty pages (untimed), so neither side pays for the other's writes. */
-  private static void sync() throws IOException, InterruptedException {
-    new ProcessBuilder("sync").inheritIO().start().waitFor();
-  }
-
-  private static void row(String name, double seconds, long mib, double baseline) {
-    System.out.printf(Locale.ROOT, "  %-16s %6.2f s  %6.0f MiB/s%s%n", name, seconds, mib / seconds,
-        baseline > 0 ? String.format(Locale.ROOT, "   ratio to the SDK %.2f", baseline / seconds) : "");
-  }
-
-  private static void check(Reply reply) throws IOException {
-    if (!reply.success()) {
-      throw new IOException(reply.error());
-    }
-  }
-
-  private static double seconds(long start) {
-    return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
 }

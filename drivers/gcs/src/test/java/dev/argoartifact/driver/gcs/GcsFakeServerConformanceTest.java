@@ -7,11 +7,9 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.StorageOptions;
 import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
 import dev.argoartifact.testkit.conformance.ConformanceFixture;
-import dev.argoartifact.testkit.conformance.InProcessDriver;
+import dev.argoartifact.testkit.conformance.InProcessFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.UUID;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -44,40 +42,12 @@ class GcsFakeServerConformanceTest extends ArtifactDriverConformance {
         .build().getService().create(BucketInfo.of("argo-artifacts"));
     String configuration = "bucket: argo-artifacts\nprojectId: test\nendpoint: " + endpoint + "\n";
     Path work = Files.createTempDirectory("gcs-fake-server-");
-    InProcessDriver driver = new InProcessDriver(
-        new GcsDriver(options -> options.setCredentials(NoCredentials.getInstance()).build().getService()),
-        work.resolve("plugin/socket"));
-    return new ConformanceFixture() {
-      @Override
-      public Path socket() {
-        return driver.socket();
-      }
-
-      @Override
-      public String configuration() {
-        return configuration;
-      }
-
-      @Override
-      public String keyPrefix() {
-        return "conformance-" + UUID.randomUUID();
-      }
-
-      @Override
-      public List<String> requiredFields() {
-        return List.of("bucket");
-      }
-
-      @Override
-      public java.util.Optional<dev.argoartifact.common.storage.ArtifactStorage> storage() {
-        return java.util.Optional.of(driver.runtime().operations(configuration).storage());
-      }
-
-      @Override
-      public void close() {
-        driver.close();
-        server.stop();
-      }
-    };
+    return InProcessFixture.builder(
+            new GcsDriver(options -> options.setCredentials(NoCredentials.getInstance()).build().getService()), work)
+        .configuration(configuration)
+        .requiredFields("bucket")
+        .withoutLauncher()
+        .closeAfterwards(server::stop)
+        .build();
   }
 }

@@ -1,9 +1,7 @@
 package dev.argoartifact.driver.sftp;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import dev.argoartifact.testkit.conformance.LocalPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +21,7 @@ final class OpenSshServer implements AutoCloseable {
   OpenSshServer(Path dir, SshKeys hostKey, SshKeys clientKey) throws IOException {
     this.dir = dir;
     this.hostKey = hostKey;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      this.port = probe.getLocalPort();
-    }
+    this.port = LocalPorts.free();
     Files.writeString(dir.resolve("authorized_keys"), clientKey.typeAndKey() + "\n");
     Files.writeString(dir.resolve("sshd_config"), String.join("\n",
         "Port " + port,
@@ -56,19 +52,8 @@ final class OpenSshServer implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("sshd.log").toFile())
         .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
-      }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return this;
-      } catch (IOException notYet) {
-        Thread.sleep(20);
-      }
-    }
-    throw new IOException("sshd did not listen on port " + port);
+    LocalPorts.awaitListening(port, process, java.time.Duration.ofSeconds(10), "sshd (see sshd.log)");
+    return this;
   }
 
   int port() {

@@ -1,5 +1,7 @@
 package dev.argoartifact.driver.sftp;
 
+import dev.argoartifact.testkit.bench.Measure;
+
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
@@ -69,21 +71,21 @@ public final class SftpBenchmark {
 
           String key = "bench/round-" + round + ".bin";
           long t = System.nanoTime();
-          check(client.save(source, client.artifact(configuration, key)));
-          save.add(seconds(t));
+          Measure.check(client.save(source, client.artifact(configuration, key)));
+          save.add(Measure.secondsSince(t));
           Path target = Files.createDirectories(work.resolve("in-" + round)).resolve("artifact.tmp");
           t = System.nanoTime();
-          check(client.load(client.artifact(configuration, key), target));
-          load.add(seconds(t));
+          Measure.check(client.load(client.artifact(configuration, key), target));
+          load.add(Measure.secondsSince(t));
           if (round == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
             throw new IOException("loaded file differs");
           }
           Files.delete(target);
         }
-        row("OpenSSH sftp put", median(sftpPut), sizeMib, 0);
-        row("OpenSSH sftp get", median(sftpGet), sizeMib, 0);
-        row("driver Save", median(save), sizeMib, median(sftpPut));
-        row("driver Load", median(load), sizeMib, median(sftpGet));
+        Measure.row("OpenSSH sftp put", Measure.median(sftpPut), sizeMib, 0, "OpenSSH");
+        Measure.row("OpenSSH sftp get", Measure.median(sftpGet), sizeMib, 0, "OpenSSH");
+        Measure.row("driver Save", Measure.median(save), sizeMib, Measure.median(sftpPut), "OpenSSH");
+        Measure.row("driver Load", Measure.median(load), sizeMib, Measure.median(sftpGet), "OpenSSH");
 
         Path tree = work.resolve("small");
         for (int i = 0; i < smallFiles; i++) {
@@ -91,24 +93,24 @@ public final class SftpBenchmark {
         }
         String serial = configuration.replace("transfer: {maxAttempts: 3", "channelsInFlight: 1\ntransfer: {filesInFlight: 1, maxAttempts: 3");
         long t = System.nanoTime();
-        check(client.save(tree, client.artifact(serial, "small-serial")));
-        double serialSeconds = seconds(t);
+        Measure.check(client.save(tree, client.artifact(serial, "small-serial")));
+        double serialSeconds = Measure.secondsSince(t);
         t = System.nanoTime();
-        check(client.save(tree, client.artifact(configuration, "small-parallel")));
-        double parallelSeconds = seconds(t);
+        Measure.check(client.save(tree, client.artifact(configuration, "small-parallel")));
+        double parallelSeconds = Measure.secondsSince(t);
         for (String variant : System.getProperty("bench.variants", "").split(";")) {
           if (variant.isBlank()) {
             continue;
           }
           String tuned = configuration.replace("transfer: {maxAttempts: 3", variant.replace(":", ": ") + "\ntransfer: {maxAttempts: 3");
           long v = System.nanoTime();
-          check(client.save(tree, client.artifact(tuned, "small-" + variant.hashCode())));
-          System.out.printf(Locale.ROOT, "  variant %s: %.2f s%n", variant.replace('\n', ' '), seconds(v));
+          Measure.check(client.save(tree, client.artifact(tuned, "small-" + variant.hashCode())));
+          System.out.printf(Locale.ROOT, "  variant %s: %.2f s%n", variant.replace('\n', ' '), Measure.secondsSince(v));
         }
         t = System.nanoTime();
         Path loaded = work.resolve("small-loaded");
-        check(client.load(client.artifact(configuration, "small-parallel"), loaded));
-        double loadSeconds = seconds(t);
+        Measure.check(client.load(client.artifact(configuration, "small-parallel"), loaded));
+        double loadSeconds = Measure.secondsSince(t);
         System.out.printf(Locale.ROOT, "%d files of 16 KiB: one after another over one channel %.2f s; in parallel (defaults) %.2f s: %.1fx faster; Load %.2f s%n",
             smallFiles, serialSeconds, parallelSeconds, serialSeconds / parallelSeconds, loadSeconds);
       } finally {
@@ -129,27 +131,7 @@ public final class SftpBenchmark {
     if (p.waitFor() != 0) {
       throw new IOException("sftp failed: " + output);
     }
-    return seconds(t);
+    return Measure.secondsSince(t);
   }
 
-  private static void row(String name, double seconds, long mib, double baseline) {
-    System.out.printf(Locale.ROOT, "  %-18s %6.2f s  %6.0f MiB/s%s%n", name, seconds, mib / seconds,
-        baseline > 0 ? String.format(Locale.ROOT, "   ratio to OpenSSH %.2f", baseline / seconds) : "");
-  }
-
-  private static void check(Reply reply) throws IOException {
-    if (!reply.success()) {
-      throw new IOException(reply.error());
-    }
-  }
-
-  private static double seconds(long start) {
-    return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
 }

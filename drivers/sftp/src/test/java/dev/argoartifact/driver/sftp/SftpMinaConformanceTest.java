@@ -4,7 +4,6 @@ import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
 import dev.argoartifact.testkit.conformance.ConformanceFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** The whole conformance suite against Apache MINA SSHD, with password authentication. */
 class SftpMinaConformanceTest extends ArtifactDriverConformance {
@@ -19,6 +18,6 @@ class SftpMinaConformanceTest extends ArtifactDriverConformance {
     Path passwordFile = SftpFixture.secretFile(work, "password", password + "\n");
     String configuration = SftpFixture.configuration(server.port(), MinaSftpServer.USER, "/artifacts",
         server.knownHostsLine(), "password: {file: " + passwordFile + "}");
-    return new SftpFixture(configuration, List.of(password), work, server);
+    return SftpFixture.fixture(configuration, password, work, server);
   }
 }

@@ -6,7 +6,6 @@ import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
 import dev.argoartifact.testkit.conformance.ConformanceFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** The whole conformance suite against OpenSSH's sshd, with key authentication. */
 class SftpOpenSshConformanceTest extends ArtifactDriverConformance {
@@ -20,6 +19,6 @@ class SftpOpenSshConformanceTest extends ArtifactDriverConformance {
     String configuration = SftpFixture.configuration(server.port(), OpenSshServer.user(), base.toString(),
         server.knownHostsLine(), "privateKey: {file: " + clientKey.privateKey() + "}");
     String keyBody = Files.readString(clientKey.privateKey()).lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
-    return new SftpFixture(configuration, List.of(keyBody), work, server);
+    return SftpFixture.fixture(configuration, keyBody, work, server);
   }
 }
