@@ -122,6 +122,37 @@ class ArgoArtifactCliTest {
   }
 
   @Test
+  void configSchemaDescribesEveryDriverOnTheClasspath() throws Exception {
+    Map<String, String> required = Map.of("volume", "root", "sftp", "host", "azure", "container", "gcs", "bucket");
+    for (var entry : required.entrySet()) {
+      Run schema = run("config", "schema", entry.getKey());
+      assertThat(schema.exit()).as(entry.getKey() + ": " + schema.err()).isZero();
+      var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(schema.out());
+      assertThat(json.get("additionalProperties").asBoolean()).isFalse();
+      assertThat(json.get("required").toString()).contains("\"" + entry.getValue() + "\"");
+      assertThat(json.get("properties").has("transfer")).isTrue();
+    }
+    Run unknown = run("config", "schema", "s3");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("no driver named 's3'").contains("azure", "gcs", "sftp", "volume");
+  }
+
+  @Test
+  void configValidateGivesTheDriversOwnMessagesWithoutContactingStorage() throws Exception {
+    Run typo = run(new ByteArrayInputStream("bucket: my-bucket\nprefx: argo/\n".getBytes(StandardCharsets.UTF_8)),
+        "config", "validate", "--driver", "gcs", "-");
+    assertThat(typo.exit()).isEqualTo(1);
+    assertThat(typo.err()).contains("unknown field 'prefx', did you mean 'prefix'?");
+    Path file = Files.writeString(dir.resolve("azure.yaml"),
+        "accountName: myaccount\ncontainer: argo\naccountKey: {secretKeyRef: {name: azure, key: key}}\n");
+    Run valid = run("config", "validate", "--driver", "azure", file.toString());
+    assertThat(valid.exit()).as(valid.err()).isZero();
+    assertThat(valid.out()).contains("valid azure configuration");
+    Run missing = run(new ByteArrayInputStream("port: 22\n".getBytes(StandardCharsets.UTF_8)), "config", "validate", "--driver", "sftp");
+    assertThat(missing.err()).contains("field 'host' is required");
+  }
+
+  @Test
   void conformanceCommandFailsAgainstNothing() {
     Run report = run("conformance", "-s", dir.resolve("nobody/socket").toString(), "-c", "root: /x", "--required-field", "root");
     assertThat(report.exit()).isEqualTo(1);

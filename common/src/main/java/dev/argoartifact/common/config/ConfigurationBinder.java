@@ -64,6 +64,7 @@ public final class ConfigurationBinder<C> {
     merge(merged, own);
     // Unknown fields first: a typo ("contianer") is the real cause of a "required" failure after it.
     rejectUnknownFields(merged, YAML.constructType(type), "", own);
+    requireFields(merged, type, "");
     try {
       return YAML.treeToValue(merged, type);
     } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -89,6 +90,24 @@ public final class ConfigurationBinder<C> {
       }
       if (field.getValue() instanceof ObjectNode child) {
         rejectUnknownFields(child, propertyType, fieldPath, own);
+      }
+    }
+  }
+
+  /** Fields marked {@link Required}, in this mapping and in the nested mappings that are given. */
+  private static void requireFields(ObjectNode node, Class<?> type, String path) {
+    if (!type.isRecord()) {
+      return;
+    }
+    for (var component : type.getRecordComponents()) {
+      String field = path.isEmpty() ? component.getName() : path + "." + component.getName();
+      JsonNode value = node.get(component.getName());
+      boolean missing = value == null || value.isNull() || (value.isTextual() && value.asText().isBlank());
+      if (missing && component.isAnnotationPresent(Required.class)) {
+        throw new ConfigurationException(field, "is required");
+      }
+      if (value instanceof ObjectNode child) {
+        requireFields(child, component.getType(), field);
       }
     }
   }

@@ -69,9 +69,10 @@ public record SecretRef(
 
   /** A key of a Kubernetes Secret. */
   public record SecretKeyRef(
-      @JsonPropertyDescription("Name of the Secret.") String name,
-      @JsonPropertyDescription("Key within the Secret's data.") String key) {
+      @dev.argoartifact.common.config.Required @JsonPropertyDescription("Name of the Secret.") String name,
+      @dev.argoartifact.common.config.Required @JsonPropertyDescription("Key within the Secret's data.") String key) {
     public SecretKeyRef {
+      // Also checked here: the binder checks @Required only for mappings, and code builds these too.
       ConfigurationException.require("name", name);
       ConfigurationException.require("key", key);
     }

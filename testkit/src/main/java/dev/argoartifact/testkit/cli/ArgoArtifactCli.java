@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {
         ArgoArtifactCli.Save.class, ArgoArtifactCli.Load.class, ArgoArtifactCli.Ls.class, ArgoArtifactCli.IsDir.class,
         ArgoArtifactCli.Rm.class, ArgoArtifactCli.Cat.class, ArgoArtifactCli.Put.class, ArgoArtifactCli.Caps.class,
-        ConformanceCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        ConformanceCommand.class, DemoCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class ArgoArtifactCli {
   /** Exit code when the driver reports a failure. */
   static final int FAILED = 1;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.argoartifact.common.Durations;
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.Required;
 import dev.argoartifact.common.config.KeyPrefix;
 import dev.argoartifact.common.secrets.SecretRef;
 import java.net.URI;
@@ -19,6 +20,7 @@ public record AzureConfiguration(
     String endpoint,
     @JsonPropertyDescription("Storage account name; builds https://<accountName>.blob.core.windows.net. Alternative to endpoint.")
     String accountName,
+    @Required
     @JsonPropertyDescription("Container holding the artifacts.")
     String container,
     @JsonPropertyDescription("Optional prefix under which every key lives, e.g. 'argo/'.")
@@ -46,7 +48,6 @@ public record AzureConfiguration(
   private static final Pattern CONTAINER = Pattern.compile("^(\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9])$");
 
   public AzureConfiguration {
-    ConfigurationException.require("container", container);
     if (!CONTAINER.matcher(container).matches()) {
       throw new ConfigurationException("container", "is not a valid container name: 3 to 63 lowercase letters, digits "
           + "and single hyphens, starting and ending with a letter or digit");

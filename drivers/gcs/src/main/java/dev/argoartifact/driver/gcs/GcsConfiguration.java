@@ -3,6 +3,7 @@ package dev.argoartifact.driver.gcs;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.Required;
 import dev.argoartifact.common.config.KeyPrefix;
 import dev.argoartifact.common.secrets.SecretRef;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 
 /** Configuration of the Google Cloud Storage driver. */
 public record GcsConfiguration(
+    @Required
     @JsonPropertyDescription("Bucket holding the artifacts.")
     String bucket,
     @JsonPropertyDescription("Optional prefix under which every key lives, e.g. 'argo/'.")
@@ -34,7 +36,6 @@ public record GcsConfiguration(
   private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$");
 
   public GcsConfiguration {
-    ConfigurationException.require("bucket", bucket);
     if (!BUCKET.matcher(bucket).matches() || bucket.contains("..") || bucket.startsWith("goog")
         || (!bucket.contains(".") && bucket.length() > 63)) {
       throw new ConfigurationException("bucket", "is not a valid bucket name: 3 to 63 lowercase letters, digits, "

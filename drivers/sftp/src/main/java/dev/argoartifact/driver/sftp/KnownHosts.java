@@ -2,7 +2,10 @@ package dev.argoartifact.driver.sftp;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.ConfigurationSchema;
 import dev.argoartifact.common.secrets.SecretRef;
 
 /**
@@ -10,6 +13,16 @@ import dev.argoartifact.common.secrets.SecretRef;
  * they may live in the configuration) or a reference to where they are kept.
  */
 public record KnownHosts(String entries, SecretRef reference) {
+
+  /** Its YAML shape: known_hosts text, or a secret reference (read by ConfigurationSchema). */
+  static ObjectNode jsonSchema() {
+    ObjectNode schema = JsonNodeFactory.instance.objectNode();
+    schema.put("description", "The server's host keys in known_hosts format: inline entries, or a reference to them.");
+    var anyOf = schema.putArray("anyOf");
+    anyOf.addObject().put("type", "string").put("minLength", 1);
+    anyOf.add(ConfigurationSchema.secretRefSchema(JsonNodeFactory.instance.objectNode()));
+    return schema;
+  }
 
   /** {@code knownHosts: "[sftp.example.org]:22 ssh-ed25519 AAAA..."} */
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)

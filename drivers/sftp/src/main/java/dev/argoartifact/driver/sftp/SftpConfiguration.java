@@ -4,17 +4,21 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.argoartifact.common.Durations;
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.Required;
 import dev.argoartifact.common.secrets.SecretRef;
 import java.time.Duration;
 
 /** Configuration of the SFTP driver. */
 public record SftpConfiguration(
+    @Required
     @JsonPropertyDescription("SFTP server host name or address.")
     String host,
     @JsonPropertyDescription("SSH port (default 22).")
     Integer port,
+    @Required
     @JsonPropertyDescription("User to log in as.")
     String username,
+    @Required
     @JsonPropertyDescription("Absolute directory on the server under which all keys live.")
     String basePath,
     @JsonPropertyDescription("Password, as a secret reference. Exactly one of password and privateKey.")
@@ -39,9 +43,6 @@ public record SftpConfiguration(
     TransferSettings transfer) implements TransferSettings.Tunable {
 
   public SftpConfiguration {
-    ConfigurationException.require("host", host);
-    ConfigurationException.require("username", username);
-    ConfigurationException.require("basePath", basePath);
     if (!basePath.startsWith("/")) {
       throw new ConfigurationException("basePath", "must be an absolute path");
     }
