@@ -48,7 +48,7 @@ public record AzureConfiguration(
   private static final Pattern CONTAINER = Pattern.compile("^(\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9])$");
 
   public AzureConfiguration {
-    if (!CONTAINER.matcher(container).matches()) {
+    if (container != null && !CONTAINER.matcher(container).matches()) {
       throw new ConfigurationException("container", "is not a valid container name: 3 to 63 lowercase letters, digits "
           + "and single hyphens, starting and ending with a letter or digit");
     }

@@ -36,8 +36,8 @@ public record GcsConfiguration(
   private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$");
 
   public GcsConfiguration {
-    if (!BUCKET.matcher(bucket).matches() || bucket.contains("..") || bucket.startsWith("goog")
-        || (!bucket.contains(".") && bucket.length() > 63)) {
+    if (bucket != null && (!BUCKET.matcher(bucket).matches() || bucket.contains("..") || bucket.startsWith("goog")
+        || (!bucket.contains(".") && bucket.length() > 63))) {
       throw new ConfigurationException("bucket", "is not a valid bucket name: 3 to 63 lowercase letters, digits, "
           + "'-', '_' and '.', starting and ending with a letter or digit, not starting with 'goog'");
     }

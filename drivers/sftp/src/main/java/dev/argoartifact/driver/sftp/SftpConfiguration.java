@@ -43,7 +43,7 @@ public record SftpConfiguration(
     TransferSettings transfer) implements TransferSettings.Tunable {
 
   public SftpConfiguration {
-    if (!basePath.startsWith("/")) {
+    if (basePath != null && !basePath.startsWith("/")) {
       throw new ConfigurationException("basePath", "must be an absolute path");
     }
     if (port != null && (port < 1 || port > 65535)) {

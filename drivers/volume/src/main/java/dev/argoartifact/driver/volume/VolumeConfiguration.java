@@ -14,7 +14,7 @@ public record VolumeConfiguration(
     TransferSettings transfer) implements TransferSettings.Tunable {
 
   public VolumeConfiguration {
-    if (!root.startsWith("/")) {
+    if (root != null && !root.startsWith("/")) {
       throw new ConfigurationException("root", "must be an absolute path");
     }
   }
