@@ -15,7 +15,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -144,7 +143,7 @@ public final class ArtifactOperations {
       moveIntoPlace(partial, local);
       return bytes.get();
     } finally {
-      deleteLocalTree(partial);
+      LocalTree.delete(partial);
     }
   }
 
@@ -378,27 +377,12 @@ public final class ArtifactOperations {
 
   private static void moveIntoPlace(Path partial, Path local) throws IOException {
     if (Files.isDirectory(local, LinkOption.NOFOLLOW_LINKS)) {
-      deleteLocalTree(local);
+      LocalTree.delete(local);
     }
     try {
       Files.move(partial, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException | DirectoryNotEmptyException | FileAlreadyExistsException e) {
       throw new IOException("cannot move the download into place at '" + local + "': " + e.getMessage(), e);
-    }
-  }
-
-  static void deleteLocalTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        try {
-          Files.deleteIfExists(p);
-        } catch (NoSuchFileException ignored) {
-          // Already gone.
-        }
-      }
     }
   }
 

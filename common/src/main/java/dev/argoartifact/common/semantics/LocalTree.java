@@ -16,7 +16,7 @@ import java.util.Map;
  * inside the root; links that lead outside it (or to directories, which could loop) are skipped
  * with a warning, so a saved artifact can never carry files from elsewhere on the node.
  */
-final class LocalTree {
+public final class LocalTree {
   @FunctionalInterface
   interface FileVisitor {
     void visit(String relativeName, Path file, long size) throws IOException;
@@ -53,6 +53,18 @@ final class LocalTree {
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  /** Deletes a local directory tree (or file); what is already gone is not an error. */
+  public static void delete(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static void skip(String relative, String why) {

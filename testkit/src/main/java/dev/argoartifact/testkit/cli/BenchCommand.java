@@ -1,9 +1,9 @@
 package dev.argoartifact.testkit.cli;
 
+import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
 
 import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
 import dev.argoartifact.testkit.conformance.TestData;
 import java.io.IOException;
@@ -11,12 +11,10 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,11 +48,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       return run(work);
     } finally {
-      try (Stream<Path> s = Files.walk(work)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      LocalTree.delete(work);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.argoartifact.testkit.cli;
 
+import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.log.JsonLog;
 import dev.argoartifact.testkit.client.ArtifactClient;
@@ -10,11 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
       Files.createDirectories(input.getParent());
       t = System.nanoTime();
       check(client.load(client.artifact(configuration, key), input));
-      boolean identical = digests(input).equals(digests(output));
+      boolean identical = TestData.treeDigests(input).equals(TestData.treeDigests(output));
       step(String.format("6. Load: downloaded key '%s' into %s in %d ms; identical to the original: %s",
           key, input, ms(t), identical));
 
@@ -99,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
       if (keep) {
         step("kept " + work);
       } else {
-        deleteTree(work);
+        LocalTree.delete(work);
       }
     }
     step("done: the driver stopped and its socket was removed");
@@ -116,21 +114,4 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static Map<String, String> digests(Path root) throws java.io.IOException {
-    Map<String, String> d = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        d.put(root.relativize(p).toString(), TestData.sha256(p));
-      }
-    }
-    return d;
-  }
-
-  private static void deleteTree(Path root) throws java.io.IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

@@ -143,16 +143,6 @@ public abstract class ArtifactDriverConformance {
     }
   }
 
-  private static Map<String, String> treeDigests(Path root) throws IOException {
-    Map<String, String> digests = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        digests.put(root.relativize(p).toString().replace('\\', '/'), TestData.sha256(p));
-      }
-    }
-    return digests;
-  }
-
   /** A small nested tree with spaces and non-ASCII names, like real outputs. */
   private Path nestedTree() throws IOException {
     Path root = work.resolve("tree-" + UUID.randomUUID());
@@ -214,7 +204,7 @@ public abstract class ArtifactDriverConformance {
     Path target = loadTarget();
     assertThat(client.load(artifact(key), target)).isEqualTo(new Reply(true, ""));
     assertThat(target).isDirectory();
-    assertThat(treeDigests(target)).isEqualTo(treeDigests(tree));
+    assertThat(TestData.treeDigests(target)).isEqualTo(TestData.treeDigests(tree));
     assertThat(siblingsOf(target)).containsExactly(target.getFileName().toString());
   }
 
@@ -227,10 +217,10 @@ public abstract class ArtifactDriverConformance {
     for (String form : List.of(key, key + "/")) {
       Path target = loadTarget();
       assertThat(client.load(artifact(form), target).success()).as("load %s", form).isTrue();
-      assertThat(treeDigests(target)).isEqualTo(treeDigests(tree));
+      assertThat(TestData.treeDigests(target)).isEqualTo(TestData.treeDigests(tree));
       assertThat(client.isDirectory(artifact(form))).as("isDirectory %s", form).isEqualTo(new ArtifactClient.DirectoryReply(true, ""));
       assertThat(client.listObjects(artifact(form)).objects()).as("list %s", form)
-          .hasSize(treeDigests(tree).size())
+          .hasSize(TestData.treeDigests(tree).size())
           .allSatisfy(k -> assertThat(k).startsWith(key + "/").doesNotContain("//"));
     }
     assertThat(client.delete(artifact(key + "/")).success()).isTrue();
@@ -243,7 +233,7 @@ public abstract class ArtifactDriverConformance {
     String key = newKey(test) + "/site";
     Path tree = nestedTree();
     assertThat(client.save(tree, artifact(key)).success()).isTrue();
-    List<String> expected = treeDigests(tree).keySet().stream().map(rel -> key + "/" + rel).sorted().toList();
+    List<String> expected = TestData.treeDigests(tree).keySet().stream().map(rel -> key + "/" + rel).sorted().toList();
     ArtifactClient.ListReply listed = client.listObjects(artifact(key));
     assertThat(listed.error()).isEmpty();
     assertThat(listed.objects()).containsExactlyInAnyOrderElementsOf(expected);
@@ -276,7 +266,7 @@ public abstract class ArtifactDriverConformance {
     assertThat(client.listObjects(artifact(out)).objects()).allSatisfy(k -> assertThat(k).startsWith(out + "/"));
     Path target = loadTarget();
     assertThat(client.load(artifact(out), target).success()).isTrue();
-    assertThat(treeDigests(target)).isEqualTo(treeDigests(tree));
+    assertThat(TestData.treeDigests(target)).isEqualTo(TestData.treeDigests(tree));
 
     assertThat(client.delete(artifact(out))).isEqualTo(new Reply(true, ""));
     assertThat(client.isDirectory(artifact(out)).isDirectory()).isFalse();
@@ -439,7 +429,7 @@ public abstract class ArtifactDriverConformance {
         entries.put(entry.getName(), TestData.sha256(tar.readAllBytes()));
       }
     }
-    assertThat(entries).isEqualTo(treeDigests(tree));
+    assertThat(entries).isEqualTo(TestData.treeDigests(tree));
   }
 
   @Test
@@ -523,7 +513,7 @@ public abstract class ArtifactDriverConformance {
             return "load " + key + ": " + load.error();
           }
           boolean same = n % 2 == 0 ? TestData.sha256(source).equals(TestData.sha256(target))
-              : treeDigests(source).equals(treeDigests(target));
+              : TestData.treeDigests(source).equals(TestData.treeDigests(target));
           return same ? "" : "content differs for " + key;
         });
       }

@@ -64,6 +64,17 @@ public final class TestData {
     }
   }
 
+  /** SHA-256 of every regular file under {@code root}, by '/'-separated relative name. */
+  public static java.util.Map<String, String> treeDigests(Path root) throws IOException {
+    java.util.Map<String, String> digests = new java.util.TreeMap<>();
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        digests.put(root.relativize(p).toString().replace('\\', '/'), sha256(p));
+      }
+    }
+    return digests;
+  }
+
   /** A digest-computing sink for OpenStream. */
   public static final class DigestSink extends OutputStream {
     private final MessageDigest digest = digest();

@@ -1,5 +1,6 @@
 package dev.argoartifact.driver.azure;
 
+import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
 
 import com.azure.storage.blob.BlobContainerClient;
@@ -7,7 +8,6 @@ import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
 import com.azure.core.util.Context;
 import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
 import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
 import dev.argoartifact.testkit.conformance.TestData;
@@ -17,13 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The azure driver against the Azure SDK's own uploadFromFile/downloadToFile (same block size and
@@ -42,11 +40,7 @@ public final class AzureBenchmark {
     try (AzuriteServer azurite = new AzuriteServer(work, true).start(0)) {
       run(work, azurite, sizeMib, rounds, smallFiles);
     } finally {
-      try (Stream<Path> s = Files.walk(work)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      LocalTree.delete(work);
     }
   }
 

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -63,16 +62,6 @@ class AzureFaultTest {
     if (azurite != null) {
       azurite.close();
     }
-  }
-
-  private static Map<String, String> digests(Path root) throws Exception {
-    Map<String, String> d = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        d.put(root.relativize(p).toString(), TestData.sha256(p));
-      }
-    }
-    return d;
   }
 
   @Test
@@ -140,7 +129,7 @@ class AzureFaultTest {
     assertThat(save.get(120, TimeUnit.SECONDS)).isEqualTo(new Reply(true, ""));
     Path loaded = work.resolve("tree-loaded");
     assertThat(client.load(client.artifact(configuration, "dir/out"), loaded)).isEqualTo(new Reply(true, ""));
-    assertThat(digests(loaded)).isEqualTo(digests(tree));
+    assertThat(TestData.treeDigests(loaded)).isEqualTo(TestData.treeDigests(tree));
   }
 
   @Test
@@ -158,6 +147,6 @@ class AzureFaultTest {
     Path target = work.resolve("adls-in");
     assertThat(client.load(client.artifact(configuration, "adls/out"), target)).isEqualTo(new Reply(true, ""));
     assertThat(target.resolve("sub/data.txt")).hasContent("data");
-    assertThat(digests(target)).hasSize(1);
+    assertThat(TestData.treeDigests(target)).hasSize(1);
   }
 }

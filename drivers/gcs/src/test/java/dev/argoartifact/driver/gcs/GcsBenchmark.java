@@ -1,5 +1,6 @@
 package dev.argoartifact.driver.gcs;
 
+import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
 
 import com.google.cloud.storage.BlobId;
@@ -7,17 +8,14 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.InProcessDriver;
 import dev.argoartifact.testkit.conformance.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The gcs driver's own overhead against the SDK's direct createFrom/downloadTo, both on the same
@@ -114,11 +112,7 @@ public final class GcsBenchmark {
           + "Load one after another %.2f s, in parallel %.2f s: %.1fx%n",
           smallFiles, serialSave, parallelSave, serialSave / parallelSave, serialLoad, parallelLoad, serialLoad / parallelLoad);
     } finally {
-      try (Stream<Path> s = Files.walk(work)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      LocalTree.delete(work);
     }
   }
 

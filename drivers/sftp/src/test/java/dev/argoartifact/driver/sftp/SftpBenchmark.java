@@ -1,9 +1,9 @@
 package dev.argoartifact.driver.sftp;
 
+import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
 
 import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
 import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
 import dev.argoartifact.testkit.conformance.TestData;
@@ -12,12 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The sftp driver against OpenSSH's own sftp client, side by side in one run, on one OpenSSH sshd:
@@ -35,11 +33,7 @@ public final class SftpBenchmark {
     try {
       run(work, sizeMib, rounds, smallFiles);
     } finally {
-      try (Stream<Path> s = Files.walk(work)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      LocalTree.delete(work);
     }
   }
 
