@@ -2,7 +2,9 @@ package dev.argoartifact.common;
 
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.StorageCapability;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * A storage backend plugged into the shared runtime. Registered through
@@ -33,5 +35,14 @@ public interface ArtifactDriver<C> {
       return tunable.transfer().withDefaults();
     }
     return TransferSettings.DEFAULTS;
+  }
+
+  /**
+   * Every optional storage ability this driver's storages can have, published in the index. The
+   * storage of one configuration declares a subset (a switch may turn one off); the conformance
+   * suite checks that, and checks each declared ability against the backend.
+   */
+  default Set<StorageCapability> storageCapabilities() {
+    return Set.of();
   }
 }

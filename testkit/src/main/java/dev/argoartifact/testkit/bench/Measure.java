@@ -1,7 +1,10 @@
 package dev.argoartifact.testkit.bench;
 
+import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.client.ArtifactClient.Reply;
+import dev.argoartifact.testkit.conformance.TestData;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,5 +38,39 @@ public final class Measure {
   public static void row(String name, double seconds, double mib, double baselineSeconds, String baselineName) {
     System.out.printf(Locale.ROOT, "  %-20s %6.2f s  %7.0f MiB/s%s%n", name, seconds, mib / seconds,
         baselineSeconds > 0 ? String.format(Locale.ROOT, "   ratio to %s %.2f", baselineName, baselineSeconds / seconds) : "");
+  }
+
+  /** A tree of {@code files} files of 16 KiB in 20 directories, the small-files benchmark's input. */
+  public static Path smallFiles(Path dir, int files) throws IOException {
+    for (int i = 0; i < files; i++) {
+      TestData.write(dir.resolve("d" + (i % 20)).resolve("f" + i + ".bin"), 16 * 1024, i);
+    }
+    return dir;
+  }
+
+  /**
+   * Saves and loads a tree of small files one after another ({@code serial}, typically
+   * {@code filesInFlight: 1}) and in parallel ({@code parallel}), side by side, and prints the
+   * ratios. Returns {serial Save, parallel Save, serial Load, parallel Load} in seconds.
+   */
+  public static double[] smallFilesSerialVersusParallel(ArtifactClient client, Path work, int files,
+      String serial, String parallel) throws IOException {
+    Path tree = smallFiles(work.resolve("small"), files);
+    long t = System.nanoTime();
+    check(client.save(tree, client.artifact(serial, "small-serial")));
+    double serialSave = secondsSince(t);
+    t = System.nanoTime();
+    check(client.save(tree, client.artifact(parallel, "small-parallel")));
+    double parallelSave = secondsSince(t);
+    t = System.nanoTime();
+    check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
+    double serialLoad = secondsSince(t);
+    t = System.nanoTime();
+    check(client.load(client.artifact(parallel, "small-parallel"), work.resolve("small-parallel-in")));
+    double parallelLoad = secondsSince(t);
+    System.out.printf(Locale.ROOT, "  %d files of 16 KiB: Save one after another %.2f s, in parallel %.2f s: %.1fx; "
+        + "Load one after another %.2f s, in parallel %.2f s: %.1fx%n",
+        files, serialSave, parallelSave, serialSave / parallelSave, serialLoad, parallelLoad, serialLoad / parallelLoad);
+    return new double[] {serialSave, parallelSave, serialLoad, parallelLoad};
   }
 }

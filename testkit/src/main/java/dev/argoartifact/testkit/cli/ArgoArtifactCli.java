@@ -21,13 +21,16 @@ import picocli.CommandLine.Parameters;
  * {@code argo-artifact}: talks to any artifact driver over its socket exactly as Argo does, runs
  * the conformance suite against it, and demonstrates the whole path with the volume driver.
  */
-@Command(name = "argo-artifact", mixinStandardHelpOptions = true, version = "argo-artifact 0.1.0",
+@Command(name = "argo-artifact", mixinStandardHelpOptions = true, version = "argo-artifact " + ArgoArtifactCli.VERSION,
     description = "Client, conformance kit and demo for Argo Workflows artifact driver plugins.",
     subcommands = {
         ArgoArtifactCli.Save.class, ArgoArtifactCli.Load.class, ArgoArtifactCli.Ls.class, ArgoArtifactCli.IsDir.class,
         ArgoArtifactCli.Rm.class, ArgoArtifactCli.Cat.class, ArgoArtifactCli.Put.class, ArgoArtifactCli.Caps.class,
-        ConformanceCommand.class, DemoCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        ConformanceCommand.class, DemoCommand.class, BenchCommand.class, ConfigCommand.class, IndexCommand.class, CommandLine.HelpCommand.class})
 public final class ArgoArtifactCli {
+  /** The tool's and the conformance kit's version, as recorded in conformance reports. */
+  public static final String VERSION = "0.1.0";
+
   /** Exit code when the driver reports a failure. */
   static final int FAILED = 1;
 

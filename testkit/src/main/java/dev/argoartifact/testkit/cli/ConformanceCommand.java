@@ -52,6 +52,11 @@ final class ConformanceCommand implements Callable<Integer> {
   @Option(names = "--large-file-mib", defaultValue = "100", description = "Size of the largest round trip in MiB (default: ${DEFAULT-VALUE}).")
   long largeFileMib;
 
+  @Option(names = "--report", description = {
+      "Also write the result as the conformance block of an index entry (catalogue/external/<name>.yaml):",
+      "kit version, date, status and pass/fail per capability."})
+  Path report;
+
   record Outcome(String name, List<String> tags, TestExecutionResult.Status status, String detail) {}
 
   @Override
@@ -155,6 +160,27 @@ final class ConformanceCommand implements Callable<Integer> {
         + (c[1] > 0 ? "fail" : c[0] == 0 ? "skipped" : "pass") + "  (" + c[0] + " passed, " + c[1] + " failed, " + c[2] + " skipped)"));
     System.out.println();
     System.out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped");
-    return failed > 0 || passed == 0 ? ArgoArtifactCli.FAILED : 0;
+    boolean ok = failed == 0 && passed > 0;
+    if (report != null) {
+      writeReport(perTag, ok);
+    }
+    return ok ? 0 : ArgoArtifactCli.FAILED;
+  }
+
+  /** The index's conformance block for this run (see index.schema.json). */
+  private void writeReport(Map<String, int[]> perTag, boolean ok) {
+    StringBuilder yaml = new StringBuilder("conformance:\n")
+        .append("  kitVersion: ").append(ArgoArtifactCli.VERSION).append('\n')
+        .append("  date: \"").append(java.time.LocalDate.now(java.time.ZoneOffset.UTC)).append("\"\n")
+        .append("  status: ").append(ok ? "passed" : "failed").append('\n')
+        .append("  results:\n");
+    perTag.forEach((tag, c) -> yaml.append("    ").append(tag).append(": ")
+        .append(c[1] > 0 ? "fail" : c[0] == 0 ? "skipped" : "pass").append('\n'));
+    try {
+      Files.writeString(report, yaml);
+      System.out.println("report written to " + report);
+    } catch (java.io.IOException e) {
+      System.out.println("cannot write the report to " + report + ": " + e.getMessage());
+    }
   }
 }

@@ -650,6 +650,9 @@ public abstract class ArtifactDriverConformance {
   void declaredCapabilitiesMatchReality(TestInfo test) throws IOException {
     ArtifactStorage storage = storageOrSkip();
     Set<StorageCapability> declared = storage.capabilities();
+    fixture.publishedCapabilities().ifPresent(published -> assertThat(published)
+        .as("the index publishes ArtifactDriver.storageCapabilities(): it must include what this storage declares")
+        .containsAll(declared));
     String base = newKey(test);
     byte[] content = "0123456789abcdefghij".getBytes(StandardCharsets.UTF_8);
 

@@ -39,6 +39,11 @@ public interface ConformanceFixture extends AutoCloseable {
     return Optional.empty();
   }
 
+  /** The abilities the driver publishes in the index ({@code ArtifactDriver.storageCapabilities()}). */
+  default Optional<java.util.Set<dev.argoartifact.common.storage.StorageCapability>> publishedCapabilities() {
+    return Optional.empty();
+  }
+
   /** Size of the largest round trip; the kit's default is 100 MiB. */
   default long largeFileBytes() {
     return 100L << 20;

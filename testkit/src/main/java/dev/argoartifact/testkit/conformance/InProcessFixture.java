@@ -17,6 +17,7 @@ import java.util.UUID;
  */
 public final class InProcessFixture implements ConformanceFixture {
   private final InProcessDriver driver;
+  private final java.util.Set<dev.argoartifact.common.storage.StorageCapability> published;
   private final String configuration;
   private final List<String> requiredFields;
   private final List<String> secretValues;
@@ -25,6 +26,7 @@ public final class InProcessFixture implements ConformanceFixture {
 
   private InProcessFixture(Builder b) throws IOException {
     this.driver = new InProcessDriver(b.driver, b.work.resolve("plugin/socket"));
+    this.published = b.driver.storageCapabilities();
     this.configuration = b.configuration;
     this.requiredFields = List.copyOf(b.requiredFields);
     this.secretValues = List.copyOf(b.secretValues);
@@ -34,6 +36,11 @@ public final class InProcessFixture implements ConformanceFixture {
 
   public static Builder builder(ArtifactDriver<?> driver, Path work) {
     return new Builder(driver, work);
+  }
+
+  @Override
+  public Optional<java.util.Set<dev.argoartifact.common.storage.StorageCapability>> publishedCapabilities() {
+    return Optional.of(published);
   }
 
   @Override

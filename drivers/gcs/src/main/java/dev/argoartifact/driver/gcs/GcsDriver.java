@@ -8,8 +8,11 @@ import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.StorageCapability;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.function.Function;
 
 /** Stores artifacts in Google Cloud Storage. */
@@ -70,5 +73,10 @@ public final class GcsDriver implements ArtifactDriver<GcsConfiguration> {
       throw new ConfigurationException("serviceAccountKey", "is not a valid service account JSON key"
           + (why.isBlank() || why.contains("{") ? "" : ": " + why));
     }
+  }
+
+  @Override
+  public Set<StorageCapability> storageCapabilities() {
+    return EnumSet.of(StorageCapability.RANGED_READ, StorageCapability.BATCH_DELETE);
   }
 }

@@ -91,26 +91,7 @@ public final class GcsBenchmark {
       Files.delete(rangedTarget);
       Measure.check(client.delete(client.artifact(ranged, "ranged")));
 
-      Path tree = work.resolve("small");
-      for (int i = 0; i < smallFiles; i++) {
-        TestData.write(tree.resolve("d" + (i % 20)).resolve("f" + i + ".bin"), 16 * 1024, i);
-      }
-      String serial = ranged + "transfer: {filesInFlight: 1}\n";
-      long t = System.nanoTime();
-      Measure.check(client.save(tree, client.artifact(serial, "small-serial")));
-      double serialSave = Measure.secondsSince(t);
-      t = System.nanoTime();
-      Measure.check(client.save(tree, client.artifact(ranged, "small-parallel")));
-      double parallelSave = Measure.secondsSince(t);
-      t = System.nanoTime();
-      Measure.check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
-      double serialLoad = Measure.secondsSince(t);
-      t = System.nanoTime();
-      Measure.check(client.load(client.artifact(ranged, "small-parallel"), work.resolve("small-parallel-in")));
-      double parallelLoad = Measure.secondsSince(t);
-      System.out.printf(Locale.ROOT, "  %d files of 16 KiB: Save one after another %.2f s, in parallel %.2f s: %.1fx; "
-          + "Load one after another %.2f s, in parallel %.2f s: %.1fx%n",
-          smallFiles, serialSave, parallelSave, serialSave / parallelSave, serialLoad, parallelLoad, serialLoad / parallelLoad);
+      Measure.smallFilesSerialVersusParallel(client, work, smallFiles, ranged + "transfer: {filesInFlight: 1}\n", ranged);
     } finally {
       LocalTree.delete(work);
     }

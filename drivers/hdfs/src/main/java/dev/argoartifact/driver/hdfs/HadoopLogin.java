@@ -126,7 +126,10 @@ final class HadoopLogin {
   private static String loginReason(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof LoginException && t.getMessage() != null) {
-        return t.getMessage();
+        // The JDK's words for "this keytab holds no key for the principal".
+        return t.getMessage().contains("Unable to obtain password")
+            ? "the keytab holds no key for this principal"
+            : t.getMessage().strip();
       }
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");

@@ -4,11 +4,14 @@ import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.semantics.ArtifactException;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.StorageCapability;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
@@ -69,9 +72,12 @@ public final class HdfsDriver implements ArtifactDriver<HdfsConfiguration> {
     setUnlessGiven(conf, c, "ipc.client.connect.max.retries", "2");
     setUnlessGiven(conf, c, "ipc.client.connect.max.retries.on.timeouts", "2");
     setUnlessGiven(conf, c, "dfs.client.retry.policy.enabled", "false");
-    // The Hadoop FileSystem cache is not used (newInstance); this also stops shutdown-hook closes
-    // racing the runtime's own orderly close.
-    setUnlessGiven(conf, c, "fs.hdfs.impl.disable.cache", "true");
+    // Closing a file polls the NameNode until the DataNodes have reported its last block, first
+    // after 400 ms by default: most of a small file's write time. Poll sooner (it backs off).
+    setUnlessGiven(conf, c, "dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
+    // Hadoop's shutdown hook would close the FileSystem under transfers still finishing after
+    // SIGTERM ("Filesystem closed"); the runtime closes it itself once they are done.
+    setUnlessGiven(conf, c, "fs.automatic.close", "false");
     if (c.highAvailability()) {
       String ns = c.nameserviceOrDefault();
       conf.set("dfs.nameservices", ns);
@@ -108,5 +114,10 @@ public final class HdfsDriver implements ArtifactDriver<HdfsConfiguration> {
     if (c.hadoopConfig() == null || !c.hadoopConfig().containsKey(key)) {
       conf.set(key, value);
     }
+  }
+
+  @Override
+  public Set<StorageCapability> storageCapabilities() {
+    return EnumSet.of(StorageCapability.DIRECTORY_DELETE);
   }
 }

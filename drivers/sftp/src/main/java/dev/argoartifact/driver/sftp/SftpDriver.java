@@ -4,7 +4,10 @@ import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.secrets.Secret;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.StorageCapability;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** Stores artifacts on an SFTP server. */
 public final class SftpDriver implements ArtifactDriver<SftpConfiguration> {
@@ -31,5 +34,10 @@ public final class SftpDriver implements ArtifactDriver<SftpConfiguration> {
     }
     SftpConnection connection = new SftpConnection(c, password, privateKey, passphrase, knownHosts);
     return new SftpStorage(connection, c.normalizedBasePath());
+  }
+
+  @Override
+  public Set<StorageCapability> storageCapabilities() {
+    return EnumSet.of(StorageCapability.DIRECTORY_DELETE);
   }
 }

@@ -81,10 +81,7 @@ public final class SftpBenchmark {
         Measure.row("driver Save", Measure.median(save), sizeMib, Measure.median(sftpPut), "OpenSSH");
         Measure.row("driver Load", Measure.median(load), sizeMib, Measure.median(sftpGet), "OpenSSH");
 
-        Path tree = work.resolve("small");
-        for (int i = 0; i < smallFiles; i++) {
-          TestData.write(tree.resolve("d" + (i % 20)).resolve("f" + i + ".bin"), 16 * 1024, i);
-        }
+        Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
         String serial = configuration.replace("transfer: {maxAttempts: 3", "channelsInFlight: 1\ntransfer: {filesInFlight: 1, maxAttempts: 3");
         long t = System.nanoTime();
         Measure.check(client.save(tree, client.artifact(serial, "small-serial")));

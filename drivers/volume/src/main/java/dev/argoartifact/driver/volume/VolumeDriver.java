@@ -3,8 +3,11 @@ package dev.argoartifact.driver.volume;
 import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.StorageCapability;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** Stores artifacts as files under a root directory shared by pods. */
 public final class VolumeDriver implements ArtifactDriver<VolumeConfiguration> {
@@ -21,5 +24,10 @@ public final class VolumeDriver implements ArtifactDriver<VolumeConfiguration> {
   @Override
   public ArtifactStorage open(VolumeConfiguration configuration, SecretResolver secrets) throws IOException {
     return new VolumeStorage(Path.of(configuration.root()));
+  }
+
+  @Override
+  public Set<StorageCapability> storageCapabilities() {
+    return EnumSet.of(StorageCapability.DIRECTORY_DELETE);
   }
 }
