@@ -37,7 +37,7 @@ public final class DriverMain {
     DriverServer server;
     try {
       ArtifactDriver<?> driver = findDriver();
-      DriverRuntime<?> runtime = new DriverRuntime<>(driver, OperatorDefaults.load(), new DefaultSecretResolver());
+      DriverRuntime<?> runtime = new DriverRuntime<>(driver, OperatorDefaults.load(OperatorDefaults.pluginName(socket)), new DefaultSecretResolver());
       server = DriverServer.start(socket, runtime);
       JsonLog.info("serving", Map.of("driver", driver.name(), "socket", server.socket().toString(),
           "startupMs", (System.nanoTime() - started) / 1_000_000));

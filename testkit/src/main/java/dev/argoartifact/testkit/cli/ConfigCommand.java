@@ -49,13 +49,14 @@ final class ConfigCommand {
   static final class Validate implements Callable<Integer> {
     @Option(names = "--driver", required = true, description = "Driver name, e.g. azure.") String name;
     @Parameters(index = "0", defaultValue = "-", description = "Configuration file, or - for stdin (default).") String file;
+    @Option(names = "--plugin", description = "Plugin name whose defaults apply (ARGO_ARTIFACT_DEFAULT_CONFIGURATION_<PLUGIN>); default: the driver name.") String plugin;
 
     @Override
     public Integer call() throws IOException {
       ArtifactDriver<?> d = driver(name);
       String text = "-".equals(file) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(Path.of(file));
       try {
-        new ConfigurationBinder<>(d.configurationType(), OperatorDefaults.load()).bind(text);
+        new ConfigurationBinder<>(d.configurationType(), OperatorDefaults.load(plugin != null ? plugin : name)).bind(text);
       } catch (ConfigurationException e) {
         System.err.println("error: invalid configuration: " + e.getMessage());
         return ArgoArtifactCli.FAILED;
