@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {
         ArgoArtifactCli.Save.class, ArgoArtifactCli.Load.class, ArgoArtifactCli.Ls.class, ArgoArtifactCli.IsDir.class,
         ArgoArtifactCli.Rm.class, ArgoArtifactCli.Cat.class, ArgoArtifactCli.Put.class, ArgoArtifactCli.Caps.class,
-        ConformanceCommand.class, DemoCommand.class, BenchCommand.class, ConfigCommand.class, IndexCommand.class, CommandLine.HelpCommand.class})
+        ConformanceCommand.class, DemoCommand.class, BenchCommand.class, ConfigCommand.class, IndexCommand.class, HelmOverlayCommand.class, CommandLine.HelpCommand.class})
 public final class ArgoArtifactCli {
   /** The tool's and the conformance kit's version, as recorded in conformance reports. */
   public static final String VERSION = "0.1.0";
