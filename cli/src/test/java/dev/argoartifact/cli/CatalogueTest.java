@@ -76,6 +76,7 @@ class CatalogueTest {
       for (Path m : modules.toList()) {
         Path target = Files.createDirectories(copy.resolve("drivers").resolve(m.getFileName().toString()));
         Files.copy(m.resolve("metadata.yaml"), target.resolve("metadata.yaml"));
+        Files.copy(m.resolve("README.md"), target.resolve("README.md"));
       }
     }
     return copy;
@@ -109,6 +110,11 @@ class CatalogueTest {
     assertThatThrownBy(() -> new IndexGenerator(root).generate())
         .hasMessageContaining("field 'image' is derived for drivers of this repository");
 
+    Files.writeString(sftp, original.replace("basePath: /srv/argo-artifacts", "basePath: srv/argo-artifacts"));
+    assertThatThrownBy(() -> new IndexGenerator(root).generate())
+        .as("the example is bound by the driver itself")
+        .hasMessageContaining("example.configuration is not a valid sftp configuration: field 'basePath' must be an absolute path");
+
     Files.writeString(sftp, original.replace("name: sftp", "name: ftp"));
     assertThatThrownBy(() -> new IndexGenerator(root).generate())
         .hasMessageContaining("names driver 'ftp', but no driver of that name is on the classpath");
@@ -123,6 +129,14 @@ class CatalogueTest {
     assertThat(new IndexGenerator(root).generate().get("index.yaml")).contains("directories: fail");
     Files.writeString(external, s3.replace("status: not-run", "status: passed\n  results: {teleport: pass}"));
     assertThatThrownBy(() -> new IndexGenerator(root).generate()).hasMessageContaining("(driver 's3-sample')");
+  }
+
+  @Test
+  void aDriverReadmeWithAStaleReferenceTableIsReported() throws IOException {
+    Path root = sources();
+    Path readme = root.resolve("drivers/hdfs/README.md");
+    Files.writeString(readme, Files.readString(readme).replace("| `basePath` | string | yes |", "| `basePath` | string | no |"));
+    assertThat(new IndexGenerator(root).stale()).containsExactly("drivers/hdfs/README.md");
   }
 
   @Test

@@ -19,6 +19,8 @@ public record DriverMetadata(
     List<String> authentication,
     String argoVersions,
     List<String> testedAgainst,
+    // drivers of this repository: a working operator default ({configuration, secretNames})
+    Map<String, Object> example,
     // external drivers only
     String source,
     String documentation,

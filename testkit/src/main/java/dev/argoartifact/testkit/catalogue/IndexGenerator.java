@@ -15,6 +15,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.config.ConfigurationBinder;
+import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.config.ConfigurationSchema;
 import dev.argoartifact.common.server.ArgoFeature;
 import dev.argoartifact.common.storage.StorageCapability;
@@ -83,9 +85,17 @@ public final class IndexGenerator {
       }
       forbidExternalFields(metadataFile, m);
       String schemaPath = "schemas/" + m.name() + ".configuration.schema.json";
-      files.put(schemaPath, JSON.writeValueAsString(ConfigurationSchema.generate(driver.configurationType(),
-          "argo-artifact " + m.name() + " driver configuration")) + "\n");
-      entries.add(ownEntry(m, module, driver, schemaPath));
+      ObjectNode schema = ConfigurationSchema.generate(driver.configurationType(), "argo-artifact " + m.name() + " driver configuration");
+      files.put(schemaPath, JSON.writeValueAsString(schema) + "\n");
+      Map<String, Object> example = checkedExample(metadataFile, m, driver);
+      String readme = module + "/README.md";
+      String text = Files.readString(root.resolve(readme));
+      text = DriverDocs.replaceBlock(root.resolve(readme), text, "reference", DriverDocs.referenceTable(schema));
+      text = DriverDocs.replaceBlock(root.resolve(readme), text, "install", DriverDocs.install(m.name(), example, YAML));
+      files.put(readme, text);
+      Map<String, Object> entry = ownEntry(m, module, driver, schemaPath);
+      entry.put("exampleConfiguration", example.get("configuration"));
+      entries.add(entry);
     }
     for (Path externalFile : externalFiles()) {
       DriverMetadata m = read(externalFile);
@@ -167,6 +177,25 @@ public final class IndexGenerator {
     }
   }
 
+  /** The example configuration, bound by the driver itself: a broken example fails the build. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> checkedExample(Path file, DriverMetadata m, ArtifactDriver<?> driver) {
+    if (m.example() == null || !(m.example().get("configuration") instanceof Map<?, ?>)) {
+      throw new CatalogueException(file, "field 'example.configuration' is required: a working operator default for the README");
+    }
+    for (String key : m.example().keySet()) {
+      if (!key.equals("configuration") && !key.equals("secretNames")) {
+        throw new CatalogueException(file, "unknown field 'example." + key + "' (expected configuration, secretNames)");
+      }
+    }
+    try {
+      new ConfigurationBinder<>(driver.configurationType(), null).bind(JSON.writeValueAsString(m.example().get("configuration")));
+    } catch (ConfigurationException | JsonProcessingException e) {
+      throw new CatalogueException(file, "example.configuration is not a valid " + m.name() + " configuration: " + e.getMessage());
+    }
+    return (Map<String, Object>) (Map<?, ?>) m.example();
+  }
+
   private static void forbidExternalFields(Path file, DriverMetadata m) {
     Map<String, Object> computed = new LinkedHashMap<>();
     computed.put("source", m.source());
@@ -214,6 +243,10 @@ public final class IndexGenerator {
   }
 
   private static Map<String, Object> externalEntry(DriverMetadata m) {
+    if (m.example() != null || m.testedAgainst() != null) {
+      throw new CatalogueException(Path.of("catalogue/external", m.name() + ".yaml"),
+          "fields 'example' and 'testedAgainst' are for drivers of this repository; give a conformance report instead");
+    }
     Map<String, Object> e = common(m);
     e.put("language", m.language());
     e.put("source", m.source());
