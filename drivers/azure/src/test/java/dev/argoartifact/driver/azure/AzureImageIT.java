@@ -1,0 +1,58 @@
+package dev.argoartifact.driver.azure;
+
+import dev.argoartifact.testkit.images.DriverImageChecks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+
+/** The azure driver's image against Azurite on the host's loopback (bin/images test). */
+class AzureImageIT extends DriverImageChecks {
+  private AzuriteServer azurite;
+  private String roundTrip;
+
+  @Override
+  protected String driver() {
+    return "azure";
+  }
+
+  @Override
+  protected long sizeBudgetMegabytes() {
+    return 60;
+  }
+
+  @Override
+  protected long sizeCeilingMegabytes() {
+    return 79;
+  }
+
+  @Override
+  protected String badConfiguration() {
+    return "accountName: acct\ncontainer: c\naccountKey: {env: A}\nsasToken: {env: B}\n";
+  }
+
+  @Override
+  protected String badConfigurationMessage() {
+    return "sasToken";
+  }
+
+  @Override
+  protected String roundTripConfiguration() throws Exception {
+    if (!Files.isExecutable(AzuriteServer.BIN)) {
+      return null;
+    }
+    if (azurite == null) {
+      azurite = new AzuriteServer(work).start(0);
+      azurite.admin().createBlobContainer("artifacts");
+      Path key = Files.writeString(work.resolve("account-key"), AzuriteServer.KEY);
+      roundTrip = "endpoint: " + azurite.endpoint() + "\ncontainer: artifacts\naccountKey: {file: " + key + "}\n";
+    }
+    return roundTrip;
+  }
+
+  @AfterAll
+  void stopAzurite() throws Exception {
+    if (azurite != null) {
+      azurite.close();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.argoartifact.driver.hdfs;
+
+import dev.argoartifact.testkit.images.DriverImageChecks;
+import org.junit.jupiter.api.AfterAll;
+
+/** The hdfs driver's image against a MiniDFSCluster on the host's loopback (bin/images test). */
+class HdfsImageIT extends DriverImageChecks {
+  private MiniHdfs hdfs;
+
+  @Override
+  protected String driver() {
+    return "hdfs";
+  }
+
+  @Override
+  protected long sizeBudgetMegabytes() {
+    return 100;
+  }
+
+  @Override
+  protected long sizeCeilingMegabytes() {
+    return 106;
+  }
+
+  @Override
+  protected String badConfiguration() {
+    return "addresses: [\"hdfs://nn:8020\"]\nbasePath: /a\nuser: u\n";
+  }
+
+  @Override
+  protected String badConfigurationMessage() {
+    return "field 'addresses[0]' must be host:port";
+  }
+
+  @Override
+  protected String roundTripConfiguration() throws Exception {
+    if (hdfs == null) {
+      hdfs = MiniHdfs.start(work, 1);
+      hdfs.directory("/artifacts", MiniHdfs.USER, "755");
+    }
+    return hdfs.configuration("/artifacts");
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (hdfs != null) {
+      hdfs.close();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.argoartifact.driver.volume;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
+import dev.argoartifact.testkit.conformance.ConformanceFixture;
+import dev.argoartifact.testkit.conformance.DriverLauncher;
+import dev.argoartifact.testkit.images.ContainerLauncher;
+import dev.argoartifact.testkit.images.Podman;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The whole conformance suite through the socket of the volume image, run as Argo runs it. */
+class VolumeImageConformanceIT extends ArtifactDriverConformance {
+  @Override
+  protected ConformanceFixture createFixture() throws Exception {
+    Podman podman = new Podman(Podman.repositoryRoot());
+    String reason = podman.unavailableReason();
+    assumeTrue(reason == null, reason);
+    Path tar = Path.of("target/jib-image.tar").toAbsolutePath();
+    assumeTrue(Files.exists(tar), "no image built at " + tar + " (bin/images builds them)");
+    String image = podman.load(tar);
+    Path work = Files.createTempDirectory("volume-image-conformance-");
+    Path artifacts = Files.createDirectories(work.resolve("artifacts"));
+    Path plugin = Files.createDirectories(work.resolve("plugin"));
+    for (Path p : List.of(work, artifacts, plugin)) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+    List<String> mount = List.of("-v", artifacts + ":/mnt/artifacts:rw");
+    String container = podman.startDriver(image, "conformance", plugin, mount);
+    Path socket = plugin.resolve("socket");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!Files.exists(socket) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    ContainerLauncher launcher = new ContainerLauncher(podman, image, mount);
+    return new ConformanceFixture() {
+      @Override
+      public Path socket() {
+        return socket;
+      }
+
+      @Override
+      public String configuration() {
+        return "root: /mnt/artifacts";
+      }
+
+      @Override
+      public String keyPrefix() {
+        return "conformance";
+      }
+
+      @Override
+      public List<String> requiredFields() {
+        return List.of("root");
+      }
+
+      @Override
+      public Optional<DriverLauncher> launcher() {
+        return Optional.of(launcher);
+      }
+
+      @Override
+      public void close() throws java.io.IOException {
+        podman.remove(container);
+      }
+    };
+  }
+}

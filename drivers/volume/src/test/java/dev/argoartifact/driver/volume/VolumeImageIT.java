@@ -1,0 +1,49 @@
+package dev.argoartifact.driver.volume;
+
+import dev.argoartifact.testkit.images.DriverImageChecks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/** The volume driver's image (bin/images builds it; the images profile runs this). */
+class VolumeImageIT extends DriverImageChecks {
+  private Path artifacts;
+
+  @Override
+  protected String driver() {
+    return "volume";
+  }
+
+  @Override
+  protected long sizeBudgetMegabytes() {
+    return 45;
+  }
+
+  @Override
+  protected long sizeCeilingMegabytes() {
+    return 54;
+  }
+
+  @Override
+  protected String badConfiguration() {
+    return "roots: /mnt/artifacts";
+  }
+
+  @Override
+  protected String badConfigurationMessage() {
+    return "unknown field 'roots', did you mean 'root'?";
+  }
+
+  @Override
+  protected String roundTripConfiguration() throws Exception {
+    artifacts = Files.createTempDirectory("volume-image-artifacts-");
+    Files.setPosixFilePermissions(artifacts, PosixFilePermissions.fromString("rwxrwxrwx"));
+    return "root: /mnt/artifacts";
+  }
+
+  @Override
+  protected List<String> roundTripOptions() {
+    return List.of("--network=none", "-v", artifacts + ":/mnt/artifacts:rw");
+  }
+}

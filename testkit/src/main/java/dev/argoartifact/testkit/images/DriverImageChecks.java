@@ -1,0 +1,216 @@
+package dev.argoartifact.testkit.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.argoartifact.testkit.client.ArtifactClient;
+import dev.argoartifact.testkit.client.ArtifactClient.Reply;
+import dev.argoartifact.testkit.conformance.TestData;
+import io.grpc.health.v1.HealthCheckResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What every driver image must do, run against the image built by Jib (target/jib-image.tar),
+ * under podman exactly as Argo's init container runs it. A driver's {@code *ImageIT} subclasses
+ * this with its budget, a bad configuration and a real backend for one round trip.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class DriverImageChecks {
+  protected final Podman podman = new Podman(Podman.repositoryRoot());
+  protected String image;
+  private final List<String> containers = new ArrayList<>();
+  protected Path work;
+
+  /** The driver's name (also its plugin name here). */
+  protected abstract String driver();
+
+  /** The images issue's compressed size budget in MB (10^6 bytes), reported beside the size. */
+  protected abstract long sizeBudgetMegabytes();
+
+  /**
+   * The compressed size this image must stay under, in MB: its budget plus the AOT cache it
+   * carries (about 9 MB compressed, worth 2.8 times faster start-up; docs/benchmarks.md), plus a
+   * little room. A regression guard: an image that grows past it fails.
+   */
+  protected abstract long sizeCeilingMegabytes();
+
+  /** A configuration the driver rejects, and a fragment of the message it must give. */
+  protected abstract String badConfiguration();
+
+  protected abstract String badConfigurationMessage();
+
+  /** A configuration for a real backend reachable from the container (host network), or null. */
+  protected abstract String roundTripConfiguration() throws Exception;
+
+  /** Extra podman options for the round trip (e.g. --network=host, mounts). */
+  protected List<String> roundTripOptions() {
+    return List.of("--network=host");
+  }
+
+  @BeforeAll
+  void loadImage() throws Exception {
+    String reason = podman.unavailableReason();
+    assumeTrue(reason == null, reason);
+    Path tar = Path.of("target/jib-image.tar").toAbsolutePath();
+    assumeTrue(Files.exists(tar), "no image built at " + tar + " (bin/images builds them)");
+    image = podman.load(tar);
+    work = Files.createTempDirectory("image-" + driver() + "-");
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
+  }
+
+  @AfterAll
+  void removeContainers() throws IOException {
+    for (String c : containers) {
+      podman.remove(c);
+    }
+  }
+
+  protected Path pluginDirectory(String name) throws IOException {
+    Path dir = Files.createDirectories(work.resolve(name));
+    // The container's user (8737) creates the socket in a directory Argo shares (an emptyDir).
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    return dir;
+  }
+
+  /** Starts the image like Argo's init container and waits for its socket. */
+  protected ArtifactClient start(Path pluginDirectory, List<String> options) throws Exception {
+    String container = podman.startDriver(image, driver(), pluginDirectory, options);
+    containers.add(container);
+    Path socket = pluginDirectory.resolve("socket");
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    ArtifactClient client = new ArtifactClient(socket, driver());
+    while (true) {
+      if (Files.exists(socket)) {
+        try {
+          if (client.health() == HealthCheckResponse.ServingStatus.SERVING) {
+            return client;
+          }
+        } catch (RuntimeException notYet) {
+          // bound, not serving yet
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no serving socket within 60 s; container log:\n" + podman.logs(container));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private String lastContainer() {
+    return containers.getLast();
+  }
+
+  @Test
+  void theImageIsLabelledRunsAsUser8737AndHasAnEntrypointOnly() throws IOException {
+    JsonNode config = podman.inspect(image).path("Config");
+    assertThat(config.path("User").asText()).isEqualTo("8737:8737");
+    assertThat(config.path("Entrypoint").get(0).asText()).isEqualTo("java");
+    assertThat(config.path("Cmd").isNull() || config.path("Cmd").isMissingNode() || config.path("Cmd").isEmpty())
+        .as("no CMD: Argo uses the ENTRYPOINT and appends the socket").isTrue();
+    JsonNode labels = config.path("Labels");
+    for (String label : List.of("title", "description", "version", "revision", "source", "licenses", "documentation")) {
+      assertThat(labels.path("org.opencontainers.image." + label).asText()).as(label).isNotBlank();
+    }
+  }
+
+  @Test
+  void theImageHasNoShell() throws IOException {
+    for (String shell : List.of("/bin/sh", "/bin/bash", "/usr/bin/sh")) {
+      Podman.Result r = podman.run(List.of("run", "--rm", "--pull=never", "--network=none", "--entrypoint", shell, image, "-c", "true"), 60);
+      assertThat(r.exitCode()).as(shell + " must not exist: " + r.output()).isNotZero();
+    }
+  }
+
+  @Test
+  void theCompressedImageFitsItsBudget() throws IOException {
+    long bytes = Files.size(Path.of("target/jib-image.tar"));
+    System.out.printf("image %s: %.1f MB compressed (budget %d MB, ceiling with the AOT cache %d MB)%n",
+        driver(), bytes / 1e6, sizeBudgetMegabytes(), sizeCeilingMegabytes());
+    assertThat(bytes / 1e6).as("compressed size in MB").isLessThan(sizeCeilingMegabytes());
+  }
+
+  @Test
+  void itServesAsArgosInitContainerAndExitsZeroOnSigtermWithinTwoSeconds() throws Exception {
+    Path dir = pluginDirectory("lifecycle");
+    ArtifactClient client = start(dir, List.of());
+    Path socket = dir.resolve("socket");
+    // The image has no ps; the driver's process as the host sees it (no user namespace here).
+    String pid = podman.check(List.of("inspect", "--format", "{{.State.Pid}}", lastContainer()), 30).output().strip();
+    String uids = Files.readAllLines(Path.of("/proc", pid, "status")).stream().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+    assertThat(uids.split("\\s+")).as("real, effective, saved and file-system UID of the driver").containsExactly("Uid:", "8737", "8737", "8737", "8737");
+    assertThat(Files.getPosixFilePermissions(socket)).as("usable by Argo's wait container, another UID")
+        .containsAll(PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertThat(client.health()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    assertThat(client.supportsSaveStream()).isTrue();
+    String container = lastContainer();
+    long started = System.nanoTime();
+    podman.check(List.of("stop", "-t", "10", container), 30);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    String exitCode = podman.check(List.of("inspect", "--format", "{{.State.ExitCode}}", container), 30).output().strip();
+    assertThat(exitCode).as("exit code after SIGTERM; log:\n" + podman.logs(container)).isEqualTo("0");
+    assertThat(took).as("SIGTERM to exit").isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aBadConfigurationGetsAClearError() throws Exception {
+    ArtifactClient client = start(pluginDirectory("bad-config"), List.of());
+    Path file = TestData.write(work.resolve("bad.bin"), 10, 1);
+    Reply reply = client.save(file, client.artifact(badConfiguration(), "x/bad.bin"));
+    assertThat(reply.success()).isFalse();
+    assertThat(reply.error()).contains(badConfigurationMessage()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void aGibibyteSaveAndLoadFitUnderA256MiBMemoryLimit() throws Exception {
+    String configuration = roundTripConfiguration();
+    assumeTrue(configuration != null, "no backend for " + driver() + " is reachable from a container here");
+    List<String> options = new ArrayList<>(roundTripOptions());
+    options.add("--memory=256m");
+    ArtifactClient client = start(pluginDirectory("memory"), options);
+    String container = lastContainer();
+    Path big = TestData.write(work.resolve("gibibyte.bin"), 1L << 30, 9);
+    String key = "image-it/memory-" + System.nanoTime() + ".bin";
+    try {
+      assertThat(client.save(big, client.artifact(configuration, key))).isEqualTo(new Reply(true, ""));
+      Path back = work.resolve("gibibyte-back.bin");
+      assertThat(client.load(client.artifact(configuration, key), back)).isEqualTo(new Reply(true, ""));
+      assertThat(Files.size(back)).isEqualTo(1L << 30);
+      assertThat(TestData.sha256(back)).isEqualTo(TestData.sha256(big));
+      Files.delete(back);
+      assertThat(client.delete(client.artifact(configuration, key))).isEqualTo(new Reply(true, ""));
+    } finally {
+      Files.deleteIfExists(big);
+    }
+    String state = podman.check(List.of("inspect", "--format", "{{.State.Running}} {{.State.OOMKilled}}", container), 30).output().strip();
+    assertThat(state).as("still running, never OOM-killed").isEqualTo("true false");
+  }
+
+  @Test
+  void aRoundTripAgainstTheRealBackend() throws Exception {
+    String configuration = roundTripConfiguration();
+    assumeTrue(configuration != null, "no backend for " + driver() + " is reachable from a container here");
+    ArtifactClient client = start(pluginDirectory("round-trip"), roundTripOptions());
+    Path dir = Files.createDirectories(work.resolve("tree"));
+    TestData.write(dir.resolve("a.bin"), 3 << 20, 2);
+    TestData.write(Files.createDirectories(dir.resolve("sub")).resolve("b.txt"), 1000, 3);
+    String key = "image-it/" + System.nanoTime();
+    assertThat(client.save(dir, client.artifact(configuration, key))).isEqualTo(new Reply(true, ""));
+    Path back = work.resolve("back-" + System.nanoTime());
+    assertThat(client.load(client.artifact(configuration, key), back)).isEqualTo(new Reply(true, ""));
+    Map<String, String> expected = TestData.treeDigests(dir);
+    assertThat(TestData.treeDigests(back)).isEqualTo(expected);
+    assertThat(client.delete(client.artifact(configuration, key))).isEqualTo(new Reply(true, ""));
+  }
+}
