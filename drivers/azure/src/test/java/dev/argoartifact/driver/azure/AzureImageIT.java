@@ -27,7 +27,7 @@ class AzureImageIT extends DriverImageChecks {
 
   @Override
   protected String badConfiguration() {
-    return "accountName: acct\ncontainer: c\naccountKey: {env: A}\nsasToken: {env: B}\n";
+    return "accountName: acct\ncontainer: artifacts\naccountKey: {env: A}\nsasToken: {env: B}\n";
   }
 
   @Override
