@@ -73,4 +73,28 @@ public final class Measure {
         files, serialSave, parallelSave, serialSave / parallelSave, serialLoad, parallelLoad, serialLoad / parallelLoad);
     return new double[] {serialSave, parallelSave, serialLoad, parallelLoad};
   }
+
+  /**
+   * The driver's side of one round of a side-by-side benchmark: Save {@code source} under a fresh
+   * key, Load it back (checked against the source in the first round), delete it; each timed after
+   * an untimed {@link #syncDisks()}. Adds the seconds to {@code saves} and {@code loads}.
+   */
+  public static void driverRound(ArtifactClient client, String configuration, Path source, Path work, int round,
+      List<Double> saves, List<Double> loads) throws IOException, InterruptedException {
+    String key = "driver-" + round;
+    syncDisks();
+    long t = System.nanoTime();
+    check(client.save(source, client.artifact(configuration, key)));
+    saves.add(secondsSince(t));
+    Path target = java.nio.file.Files.createDirectories(work.resolve("in-" + round)).resolve("a.tmp");
+    syncDisks();
+    t = System.nanoTime();
+    check(client.load(client.artifact(configuration, key), target));
+    loads.add(secondsSince(t));
+    if (round == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
+      throw new IOException("loaded file differs");
+    }
+    java.nio.file.Files.delete(target);
+    check(client.delete(client.artifact(configuration, key)));
+  }
 }

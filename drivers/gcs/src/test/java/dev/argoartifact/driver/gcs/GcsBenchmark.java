@@ -10,7 +10,6 @@ import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.conformance.InProcessDriver;
 import dev.argoartifact.testkit.conformance.TestData;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,20 +60,7 @@ public final class GcsBenchmark {
             Files.delete(target);
             fake.delete(id);
           } else {
-            Measure.syncDisks();
-            long t = System.nanoTime();
-            Measure.check(client.save(source, client.artifact(configuration, "driver-" + round)));
-            save.add(Measure.secondsSince(t));
-            Path target = Files.createDirectories(work.resolve("in-" + round)).resolve("a.tmp");
-            Measure.syncDisks();
-            t = System.nanoTime();
-            Measure.check(client.load(client.artifact(configuration, "driver-" + round), target));
-            load.add(Measure.secondsSince(t));
-            if (round == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
-              throw new IOException("loaded file differs");
-            }
-            Files.delete(target);
-            Measure.check(client.delete(client.artifact(configuration, "driver-" + round)));
+            Measure.driverRound(client, configuration, source, work, round, save, load);
           }
           System.gc();
         }
