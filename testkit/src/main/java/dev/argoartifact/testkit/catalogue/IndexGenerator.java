@@ -19,7 +19,6 @@ import dev.argoartifact.common.config.ConfigurationBinder;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.config.ConfigurationSchema;
 import dev.argoartifact.common.server.ArgoFeature;
-import dev.argoartifact.common.storage.StorageCapability;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -336,9 +335,5 @@ public final class IndexGenerator {
   /** For tests and the CLI: the index as a tree. */
   public static JsonNode parse(String yaml) throws IOException {
     return YAML.readTree(yaml);
-  }
-
-  static ObjectNode emptyObject() {
-    return JSON.createObjectNode();
   }
 }
