@@ -2,6 +2,7 @@ package dev.argoartifact.driver.azure;
 
 import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
+import dev.argoartifact.testkit.bench.SideBySide;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,9 +33,10 @@ public final class AzureBenchmark {
   private AzureBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long sizeMib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-    int smallFiles = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    SideBySide.Arguments a = SideBySide.Arguments.parse(args, 2);
+    long sizeMib = a.sizeMib();
+    int rounds = a.rounds();
+    int smallFiles = a.smallFiles();
     Path work = Files.createTempDirectory("azure-bench-");
     try (AzuriteServer azurite = new AzuriteServer(work, true).start(0)) {
       run(work, azurite, sizeMib, rounds, smallFiles);
@@ -65,62 +66,24 @@ public final class AzureBenchmark {
       Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 9);
       System.out.printf(Locale.ROOT, "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk), %d MiB file, %d rounds (medians), driver JVM %s%n",
           defaults.blockSizeOrDefault() >> 20, defaults.concurrencyOrDefault(), sizeMib, rounds, jvm);
-      List<Double> sdkUp = new ArrayList<>();
-      List<Double> sdkDown = new ArrayList<>();
-      List<Double> save = new ArrayList<>();
-      List<Double> load = new ArrayList<>();
-      for (int round = 0; round < rounds; round++) {
-        // Alternate which side goes first: Azurite reclaims deleted data lazily, which slows
-        // whatever runs after a large delete.
-        int r = round;
-        Runnable sdkSide = () -> {
-          long t = System.nanoTime();
-          sdk.getBlobClient("sdk-" + r).uploadFromFileWithResponse(new BlobUploadFromFileOptions(source.toString())
-              .setParallelTransferOptions(uploadOptions), null, Context.NONE);
-          sdkUp.add(Measure.secondsSince(t));
-          Path sdkTarget = work.resolve("sdk-" + r + ".bin");
-          t = System.nanoTime();
-          sdk.getBlobClient("sdk-" + r).downloadToFileWithResponse(new BlobDownloadToFileOptions(sdkTarget.toString())
-              .setParallelTransferOptions(downloadOptions).setOpenOptions(Set.of(StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE, StandardOpenOption.READ)), null, Context.NONE);
-          sdkDown.add(Measure.secondsSince(t));
-          try {
-            Files.delete(sdkTarget);
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-          sdk.getBlobClient("sdk-" + r).delete();
-        };
-        Runnable driverSide = () -> {
-          try {
-            long t = System.nanoTime();
-            Measure.check(client.save(source, client.artifact(configuration, "driver-" + r)));
-            save.add(Measure.secondsSince(t));
-            Path target = Files.createDirectories(work.resolve("in-" + r)).resolve("a.tmp");
-            t = System.nanoTime();
-            Measure.check(client.load(client.artifact(configuration, "driver-" + r), target));
-            load.add(Measure.secondsSince(t));
-            if (r == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
-              throw new IOException("loaded file differs");
-            }
-            Files.delete(target);
-            Measure.check(client.delete(client.artifact(configuration, "driver-" + r)));
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        };
-        if (round % 2 == 0) {
-          sdkSide.run();
-          driverSide.run();
-        } else {
-          driverSide.run();
-          sdkSide.run();
-        }
-      }
-      Measure.row("SDK uploadFromFile", Measure.median(sdkUp), sizeMib, 0, "the SDK");
-      Measure.row("SDK downloadToFile", Measure.median(sdkDown), sizeMib, 0, "the SDK");
-      Measure.row("driver Save", Measure.median(save), sizeMib, Measure.median(sdkUp), "the SDK");
-      Measure.row("driver Load", Measure.median(load), sizeMib, Measure.median(sdkDown), "the SDK");
+      // The first side alternates: Azurite reclaims deleted data lazily, which slows whatever
+      // runs after a large delete.
+      SideBySide bench = new SideBySide();
+      bench.run(rounds, round -> {
+        long t = System.nanoTime();
+        sdk.getBlobClient("sdk-" + round).uploadFromFileWithResponse(new BlobUploadFromFileOptions(source.toString())
+            .setParallelTransferOptions(uploadOptions), null, Context.NONE);
+        bench.baselineUp.add(Measure.secondsSince(t));
+        Path sdkTarget = work.resolve("sdk-" + round + ".bin");
+        t = System.nanoTime();
+        sdk.getBlobClient("sdk-" + round).downloadToFileWithResponse(new BlobDownloadToFileOptions(sdkTarget.toString())
+            .setParallelTransferOptions(downloadOptions).setOpenOptions(Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, StandardOpenOption.READ)), null, Context.NONE);
+        bench.baselineDown.add(Measure.secondsSince(t));
+        Files.delete(sdkTarget);
+        sdk.getBlobClient("sdk-" + round).delete();
+      }, round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
+      bench.report(sizeMib, "the SDK", "SDK uploadFromFile", "SDK downloadToFile");
       System.out.printf(Locale.ROOT, "  driver peak resident memory (VmHWM) after the large transfers: %d MiB%n", peakRssMib(driver.pid()));
 
       if (smallFiles == 0) {

@@ -2,6 +2,7 @@ package dev.argoartifact.driver.gcs;
 
 import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
+import dev.argoartifact.testkit.bench.SideBySide;
 
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -12,8 +13,6 @@ import dev.argoartifact.testkit.conformance.InProcessDriver;
 import dev.argoartifact.testkit.conformance.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -25,9 +24,10 @@ public final class GcsBenchmark {
   private GcsBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long sizeMib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    int smallFiles = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
+    long sizeMib = a.sizeMib();
+    int rounds = a.rounds();
+    int smallFiles = a.smallFiles();
     Path work = Files.createTempDirectory("gcs-bench-");
     Storage fake = LocalStorageHelper.getOptions().getService();
     // Single-stream downloads, like the SDK's downloadTo, to measure the driver's own overhead;
@@ -39,36 +39,22 @@ public final class GcsBenchmark {
       Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 3);
       System.out.printf(Locale.ROOT, "gcs driver vs the SDK's createFrom/downloadTo on LocalStorageHelper (in process), %d MiB, %d rounds (medians)%n",
           sizeMib, rounds);
-      List<Double> sdkUp = new ArrayList<>();
-      List<Double> sdkDown = new ArrayList<>();
-      List<Double> save = new ArrayList<>();
-      List<Double> load = new ArrayList<>();
-      for (int round = 0; round < rounds; round++) {
-        boolean driverFirst = round % 2 == 1;
-        for (int side = 0; side < 2; side++) {
-          if ((side == 0) != driverFirst) {
-            BlobId id = BlobId.of("bench", "sdk-" + round);
-            Measure.syncDisks();
-            long t = System.nanoTime();
-            fake.createFrom(BlobInfo.newBuilder(id).build(), source, 16 << 20);
-            sdkUp.add(Measure.secondsSince(t));
-            Path target = Files.createDirectories(work.resolve("sdk-in-" + round)).resolve("a.bin");
-            Measure.syncDisks();
-            t = System.nanoTime();
-            fake.downloadTo(id, target);
-            sdkDown.add(Measure.secondsSince(t));
-            Files.delete(target);
-            fake.delete(id);
-          } else {
-            Measure.driverRound(client, configuration, source, work, round, save, load);
-          }
-          System.gc();
-        }
-      }
-      Measure.row("SDK createFrom", Measure.median(sdkUp), sizeMib, 0, "the SDK");
-      Measure.row("SDK downloadTo", Measure.median(sdkDown), sizeMib, 0, "the SDK");
-      Measure.row("driver Save", Measure.median(save), sizeMib, Measure.median(sdkUp), "the SDK");
-      Measure.row("driver Load", Measure.median(load), sizeMib, Measure.median(sdkDown), "the SDK");
+      SideBySide bench = new SideBySide();
+      bench.run(rounds, round -> {
+        BlobId id = BlobId.of("bench", "sdk-" + round);
+        Measure.syncDisks();
+        long t = System.nanoTime();
+        fake.createFrom(BlobInfo.newBuilder(id).build(), source, 16 << 20);
+        bench.baselineUp.add(Measure.secondsSince(t));
+        Path target = Files.createDirectories(work.resolve("sdk-in-" + round)).resolve("a.bin");
+        Measure.syncDisks();
+        t = System.nanoTime();
+        fake.downloadTo(id, target);
+        bench.baselineDown.add(Measure.secondsSince(t));
+        Files.delete(target);
+        fake.delete(id);
+      }, round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
+      bench.report(sizeMib, "the SDK", "SDK createFrom", "SDK downloadTo");
       Measure.check(client.save(source, client.artifact(ranged, "ranged")));
       Path rangedTarget = Files.createDirectories(work.resolve("in-ranged")).resolve("a.tmp");
       long r = System.nanoTime();

@@ -2,13 +2,12 @@ package dev.argoartifact.driver.hdfs;
 
 import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
+import dev.argoartifact.testkit.bench.SideBySide;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.conformance.InProcessDriver;
 import dev.argoartifact.testkit.conformance.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 
@@ -22,9 +21,10 @@ public final class HdfsBenchmark {
   private HdfsBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long sizeMib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    int smallFiles = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
+    long sizeMib = a.sizeMib();
+    int rounds = a.rounds();
+    int smallFiles = a.smallFiles();
     Path work = Files.createTempDirectory("hdfs-bench-");
     try (MiniHdfs hdfs = MiniHdfs.start(work, 1)) {
       hdfs.directory("/bench", MiniHdfs.USER, "777");
@@ -36,37 +36,23 @@ public final class HdfsBenchmark {
         Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 3);
         System.out.printf(Locale.ROOT, "hdfs driver vs Hadoop's copyFromLocalFile/copyToLocalFile on one MiniDFSCluster (1 DataNode), "
             + "%d MiB, %d rounds (medians)%n", sizeMib, rounds);
-        List<Double> hadoopUp = new ArrayList<>();
-        List<Double> hadoopDown = new ArrayList<>();
-        List<Double> save = new ArrayList<>();
-        List<Double> load = new ArrayList<>();
-        for (int round = 0; round < rounds; round++) {
-          boolean driverFirst = round % 2 == 1;
-          for (int side = 0; side < 2; side++) {
-            if ((side == 0) != driverFirst) {
-              org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path("/bench/hadoop-" + round);
-              Measure.syncDisks();
-              long t = System.nanoTime();
-              hadoop.copyFromLocalFile(new org.apache.hadoop.fs.Path(source.toString()), remote);
-              hadoopUp.add(Measure.secondsSince(t));
-              Path target = Files.createDirectories(work.resolve("hadoop-in-" + round)).resolve("a.bin");
-              Measure.syncDisks();
-              t = System.nanoTime();
-              // The raw local filesystem: no .crc side file, the fastest form of the baseline.
-              hadoop.copyToLocalFile(false, remote, new org.apache.hadoop.fs.Path(target.toString()), true);
-              hadoopDown.add(Measure.secondsSince(t));
-              Files.delete(target);
-              hadoop.delete(remote, false);
-            } else {
-              Measure.driverRound(client, configuration, source, work, round, save, load);
-            }
-            System.gc();
-          }
-        }
-        Measure.row("Hadoop copyFromLocal", Measure.median(hadoopUp), sizeMib, 0, "Hadoop");
-        Measure.row("Hadoop copyToLocal", Measure.median(hadoopDown), sizeMib, 0, "Hadoop");
-        Measure.row("driver Save", Measure.median(save), sizeMib, Measure.median(hadoopUp), "Hadoop");
-        Measure.row("driver Load", Measure.median(load), sizeMib, Measure.median(hadoopDown), "Hadoop");
+        SideBySide bench = new SideBySide();
+        bench.run(rounds, round -> {
+          org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path("/bench/hadoop-" + round);
+          Measure.syncDisks();
+          long t = System.nanoTime();
+          hadoop.copyFromLocalFile(new org.apache.hadoop.fs.Path(source.toString()), remote);
+          bench.baselineUp.add(Measure.secondsSince(t));
+          Path target = Files.createDirectories(work.resolve("hadoop-in-" + round)).resolve("a.bin");
+          Measure.syncDisks();
+          t = System.nanoTime();
+          // The raw local filesystem: no .crc side file, the fastest form of the baseline.
+          hadoop.copyToLocalFile(false, remote, new org.apache.hadoop.fs.Path(target.toString()), true);
+          bench.baselineDown.add(Measure.secondsSince(t));
+          Files.delete(target);
+          hadoop.delete(remote, false);
+        }, round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
+        bench.report(sizeMib, "Hadoop", "Hadoop copyFromLocal", "Hadoop copyToLocal");
         if (smallFiles > 0) {
           Measure.smallFilesSerialVersusParallel(client, work, smallFiles,
               configuration.replace("transfer: {", "transfer: {filesInFlight: 1, "), configuration);

@@ -2,6 +2,7 @@ package dev.argoartifact.driver.sftp;
 
 import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
+import dev.argoartifact.testkit.bench.SideBySide;
 
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
@@ -11,8 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +25,10 @@ public final class SftpBenchmark {
   private SftpBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    long sizeMib = args.length > 0 ? Long.parseLong(args[0]) : 1024;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    int smallFiles = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
+    long sizeMib = a.sizeMib();
+    int rounds = a.rounds();
+    int smallFiles = a.smallFiles();
     Path work = Files.createTempDirectory("sftp-bench-");
     try {
       run(work, sizeMib, rounds, smallFiles);
@@ -53,33 +53,17 @@ public final class SftpBenchmark {
         Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
         System.out.printf(Locale.ROOT, "sftp driver vs OpenSSH sftp (batch mode), OpenSSH sshd on loopback, %d MiB file, %d rounds (medians)%n",
             sizeMib, rounds);
-        List<Double> sftpPut = new ArrayList<>();
-        List<Double> sftpGet = new ArrayList<>();
-        List<Double> save = new ArrayList<>();
-        List<Double> load = new ArrayList<>();
-        for (int round = 0; round < rounds; round++) {
-          sftpPut.add(sftp(sshd, clientKey, knownHosts, work, "put " + source + " " + base.resolve("openssh-" + round + ".bin")));
+        SideBySide bench = new SideBySide();
+        bench.run(rounds, round -> {
+          Measure.syncDisks();
+          bench.baselineUp.add(sftp(sshd, clientKey, knownHosts, work, "put " + source + " " + base.resolve("openssh-" + round + ".bin")));
           Path fetched = work.resolve("fetched-" + round + ".bin");
-          sftpGet.add(sftp(sshd, clientKey, knownHosts, work, "get " + base.resolve("openssh-" + round + ".bin") + " " + fetched));
+          Measure.syncDisks();
+          bench.baselineDown.add(sftp(sshd, clientKey, knownHosts, work, "get " + base.resolve("openssh-" + round + ".bin") + " " + fetched));
           Files.delete(fetched);
-
-          String key = "bench/round-" + round + ".bin";
-          long t = System.nanoTime();
-          Measure.check(client.save(source, client.artifact(configuration, key)));
-          save.add(Measure.secondsSince(t));
-          Path target = Files.createDirectories(work.resolve("in-" + round)).resolve("artifact.tmp");
-          t = System.nanoTime();
-          Measure.check(client.load(client.artifact(configuration, key), target));
-          load.add(Measure.secondsSince(t));
-          if (round == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
-            throw new IOException("loaded file differs");
-          }
-          Files.delete(target);
-        }
-        Measure.row("OpenSSH sftp put", Measure.median(sftpPut), sizeMib, 0, "OpenSSH");
-        Measure.row("OpenSSH sftp get", Measure.median(sftpGet), sizeMib, 0, "OpenSSH");
-        Measure.row("driver Save", Measure.median(save), sizeMib, Measure.median(sftpPut), "OpenSSH");
-        Measure.row("driver Load", Measure.median(load), sizeMib, Measure.median(sftpGet), "OpenSSH");
+          Files.delete(base.resolve("openssh-" + round + ".bin"));
+        }, round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
+        bench.report(sizeMib, "OpenSSH", "OpenSSH sftp put", "OpenSSH sftp get");
 
         Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
         String serial = configuration.replace("transfer: {maxAttempts: 3", "channelsInFlight: 1\ntransfer: {filesInFlight: 1, maxAttempts: 3");
