@@ -47,8 +47,9 @@ rm -rf "$locale_tmp"
 # Only what a JVM needs from them: no docs, locales, gconv modules or helper binaries.
 rm -rf "$out/usr/share" "$out/usr/lib/x86_64-linux-gnu/gconv" "$out/usr/bin" "$out/usr/sbin" "$out/sbin" "$out/usr/libexec" \
   "$out/etc/ld.so.conf.d" "$out/usr/lib/x86_64-linux-gnu/audit"
-# glibc's debugging, profiling and legacy NSS libraries: nothing in a JVM loads them.
-for lib in libBrokenLocale libanl libc_malloc_debug libmemusage libnsl libnss_compat libnss_hesiod libpcprofile libthread_db libSegFault; do
+# glibc's debugging, profiling and legacy NSS libraries, and libmvec (vector math for GCC's
+# auto-vectorised code): nothing in the JVM or the JDK's libraries links or loads them.
+for lib in libBrokenLocale libanl libc_malloc_debug libmemusage libnsl libnss_compat libnss_hesiod libpcprofile libthread_db libSegFault libmvec; do
   rm -f "$out/lib/x86_64-linux-gnu/$lib".so*
 done
 # Debian bookworm is not merged-/usr inside these packages: the loader lives in /lib and /lib64.

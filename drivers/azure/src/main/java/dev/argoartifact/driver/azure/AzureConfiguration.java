@@ -31,7 +31,7 @@ public record AzureConfiguration(
     SecretRef sasToken,
     @JsonPropertyDescription("Connection string, as a secret reference; it also names the endpoint.")
     SecretRef connectionString,
-    @JsonPropertyDescription("'default': DefaultAzureCredential (workload identity, managed identity, environment). The default when no secret is given.")
+    @JsonPropertyDescription("'default': the pod's identity, tried in DefaultAzureCredential's order: a service principal in AZURE_* variables, workload identity, managed identity. The default when no secret is given.")
     String credential,
     @JsonPropertyDescription("Block size in bytes for uploads and ranged downloads (default 8 MiB).")
     Long blockSize,
@@ -64,7 +64,7 @@ public record AzureConfiguration(
     }
     if (credential != null) {
       if (!credential.equals("default")) {
-        throw new ConfigurationException("credential", "must be 'default' (DefaultAzureCredential)");
+        throw new ConfigurationException("credential", "must be 'default' (the pod's identity: environment, workload identity, managed identity)");
       }
       modes.add("credential");
     }

@@ -1,6 +1,10 @@
 package dev.argoartifact.driver.azure;
 
-import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.ChainedTokenCredentialBuilder;
+import com.azure.identity.EnvironmentCredentialBuilder;
+import com.azure.identity.ManagedIdentityCredentialBuilder;
+import com.azure.identity.WorkloadIdentityCredentialBuilder;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
@@ -10,6 +14,7 @@ import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /** Stores artifacts in Azure Blob Storage. */
 public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
@@ -36,7 +41,7 @@ public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
         } else if (c.sasToken() != null) {
           builder.sasToken(secrets.resolve("sasToken", c.sasToken()).text());
         } else {
-          builder.credential(new DefaultAzureCredentialBuilder().build());
+          builder.credential(podCredential(System::getenv));
         }
       }
     } catch (IllegalArgumentException e) {
@@ -48,5 +53,25 @@ public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
         c.tryTimeoutOrDefault(), Duration.ofMillis(500), Duration.ofSeconds(30), null));
     return new AzureStorage(builder.buildClient().getBlobContainerClient(c.container()), c.normalizedPrefix(),
         c.blockSizeOrDefault(), c.concurrencyOrDefault());
+  }
+
+  /**
+   * {@code credential: default}: what DefaultAzureCredential tries inside a pod, in its order: a
+   * service principal from the {@code AZURE_*} environment, workload identity (when the webhook
+   * has projected its token file) and managed identity. DefaultAzureCredential's developer-desktop
+   * sources (Azure CLI, PowerShell, IDEs, the shared token cache) are left out: they need a shell
+   * or a native keyring that a driver image has not, and their native libraries (JNA) would add
+   * 3.5 MB to it.
+   */
+  static TokenCredential podCredential(UnaryOperator<String> environment) {
+    ChainedTokenCredentialBuilder chain = new ChainedTokenCredentialBuilder()
+        .addLast(new EnvironmentCredentialBuilder().build());
+    String tokenFile = environment.apply("AZURE_FEDERATED_TOKEN_FILE");
+    String clientId = environment.apply("AZURE_CLIENT_ID");
+    String tenantId = environment.apply("AZURE_TENANT_ID");
+    if (tokenFile != null && clientId != null && tenantId != null) {
+      chain.addLast(new WorkloadIdentityCredentialBuilder().tokenFilePath(tokenFile).clientId(clientId).tenantId(tenantId).build());
+    }
+    return chain.addLast(new ManagedIdentityCredentialBuilder().build()).build();
   }
 }

@@ -127,26 +127,43 @@ class AzureAuthenticationTest {
   }
 
   @Test
-  void defaultCredentialReadsTheEnvironmentAndFailsClearlyAgainstAnUnreachableAuthority() throws Exception {
-    // A service principal in the environment, as workload identity or a secret-mounted SP would
-    // give; every identity endpoint points at a closed loopback port, and the driver's JVM
-    // resolves names from a hosts file (no DNS), so nothing leaves the host: MSAL's instance
-    // discovery would otherwise look up login.microsoftonline.com.
+  void defaultCredentialReadsAServicePrincipalFromTheEnvironmentAndFailsClearlyAgainstAnUnreachableAuthority() throws Exception {
+    // A service principal in the environment, as a secret-mounted SP would give.
+    assertDefaultCredentialFailsClearly("service-principal", Map.of(
+        "AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000001",
+        "AZURE_TENANT_ID", "00000000-0000-0000-0000-000000000002",
+        "AZURE_CLIENT_SECRET", "Sp-Secret-Never-Shown"), "EnvironmentCredential");
+  }
+
+  @Test
+  void defaultCredentialReadsWorkloadIdentityAndFailsClearlyAgainstAnUnreachableAuthority() throws Exception {
+    // What the workload identity webhook injects: client and tenant ids, and a projected token file.
+    Path token = Files.writeString(work.resolve("azure-identity-token"), "Federated-Token-Never-Shown");
+    assertDefaultCredentialFailsClearly("workload-identity", Map.of(
+        "AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000001",
+        "AZURE_TENANT_ID", "00000000-0000-0000-0000-000000000002",
+        "AZURE_FEDERATED_TOKEN_FILE", token.toString()), "WorkloadIdentityCredential");
+  }
+
+  /**
+   * Every identity endpoint points at a closed loopback port, and the driver's JVM resolves names
+   * from a hosts file (no DNS), so nothing leaves the host: MSAL's instance discovery would
+   * otherwise look up login.microsoftonline.com.
+   */
+  private void assertDefaultCredentialFailsClearly(String name, Map<String, String> identity, String credential) throws Exception {
     Path hosts = Files.writeString(work.resolve("hosts"), String.join("\n",
         "127.0.0.1 localhost", "127.0.0.1 login.microsoftonline.com", "127.0.0.1 login.microsoft.com",
         "127.0.0.1 login.windows.net", ""));
-    Map<String, String> environment = Map.of(
+    Map<String, String> environment = new java.util.HashMap<>(identity);
+    environment.putAll(Map.of(
         "JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts,
-        "AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000001",
-        "AZURE_TENANT_ID", "00000000-0000-0000-0000-000000000002",
-        "AZURE_CLIENT_SECRET", "Sp-Secret-Never-Shown",
         "AZURE_AUTHORITY_HOST", "https://127.0.0.1:9/",
         "IDENTITY_ENDPOINT", "http://127.0.0.1:9/msi/token",
         "IDENTITY_HEADER", "unused",
         "MSI_ENDPOINT", "http://127.0.0.1:9/msi/token",
-        "MSI_SECRET", "unused");
-    Path socket = work.resolve("default-credential/socket");
-    Process process = new JavaDriverLauncher("azure", environment, work.resolve("default-credential.log")).start(socket);
+        "MSI_SECRET", "unused"));
+    Path socket = work.resolve(name + "/socket");
+    Process process = new JavaDriverLauncher("azure", environment, work.resolve(name + ".log")).start(socket);
     try {
       DriverLauncher.awaitConnectable(socket, process, Duration.ofSeconds(30));
       ArtifactClient processClient = new ArtifactClient(socket, "azure");
@@ -156,8 +173,8 @@ class AzureAuthenticationTest {
           + "\ncontainer: auth\ncredential: default\nmaxTries: 1\ntransfer: {maxAttempts: 1}", "default.txt"));
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       assertThat(reply.success()).isFalse();
-      assertThat(reply.error()).containsIgnoringCase("authentication").contains("EnvironmentCredential")
-          .doesNotContain("Sp-Secret-Never-Shown");
+      assertThat(reply.error()).containsIgnoringCase("authentication").contains(credential)
+          .doesNotContain("Sp-Secret-Never-Shown").doesNotContain("Federated-Token-Never-Shown");
       assertThat(took).as("fails, does not hang").isLessThan(Duration.ofSeconds(60));
     } finally {
       process.destroy();

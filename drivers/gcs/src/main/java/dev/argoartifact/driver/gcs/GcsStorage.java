@@ -77,7 +77,10 @@ final class GcsStorage implements ArtifactStorage {
       String hint = code == 403 ? " (the credentials lack permission on the bucket, or it is requester-pays: set userProject)"
           : code == 401 ? " (the credentials are missing or invalid)"
           : code == 404 ? " (does the bucket '" + bucket + "' exist?)" : "";
-      String reason = gcs.getReason() != null ? gcs.getReason() : String.valueOf(gcs.getMessage()).lines().findFirst().orElse("");
+      // GCS's own message says what is wrong ("The specified bucket does not exist.", which
+      // permission is missing); the reason code alone ("notFound") does not.
+      String message = gcs.getMessage() == null ? "" : gcs.getMessage().lines().findFirst().orElse("");
+      String reason = message.isBlank() ? String.valueOf(gcs.getReason()) : gcs.getReason() == null ? message : gcs.getReason() + ": " + message;
       return new StorageException("GCS " + what + object + " in bucket '" + bucket + "' failed: " + reason
           + " (HTTP " + code + ")" + hint, e, retry);
     }
@@ -272,6 +275,7 @@ final class GcsStorage implements ArtifactStorage {
   public void deleteBatch(Collection<String> keys) throws IOException {
     if (!batchDelete) {
       ArtifactStorage.super.deleteBatch(keys);
+      return;
     }
     List<BlobId> ids = new ArrayList<>(keys.size());
     keys.forEach(k -> ids.add(id(k)));

@@ -19,7 +19,7 @@ class GcsImageIT extends DriverImageChecks {
 
   @Override
   protected long sizeCeilingMegabytes() {
-    return 88;
+    return 75;
   }
 
   @Override

@@ -19,7 +19,7 @@ class HdfsImageIT extends DriverImageChecks {
 
   @Override
   protected long sizeCeilingMegabytes() {
-    return 106;
+    return 100;
   }
 
   @Override

@@ -22,7 +22,7 @@ class SftpImageIT extends DriverImageChecks {
 
   @Override
   protected long sizeCeilingMegabytes() {
-    return 55;
+    return 52;
   }
 
   @Override

@@ -22,7 +22,7 @@ class VolumeImageIT extends DriverImageChecks {
 
   @Override
   protected long sizeCeilingMegabytes() {
-    return 54;
+    return 51;
   }
 
   @Override
