@@ -201,12 +201,17 @@ public abstract class DriverImageChecks {
         .mapToLong(l -> Long.parseLong(l.replaceAll("\\D+", ""))).findFirst().orElseThrow();
     System.out.printf(java.util.Locale.ROOT, "%s image: peak resident memory of the driver during a 1 GiB Save and Load: %d MiB%n",
         driver(), peakKib >> 10);
-    assertThat(peakKib >> 10).as("peak resident memory (VmHWM) in MiB").isLessThan(peakResidentMemoryBudgetMib());
+    peakResidentMemoryBudgetMib().ifPresent(budget ->
+        assertThat(peakKib >> 10).as("peak resident memory (VmHWM) in MiB").isLessThan(budget));
   }
 
-  /** The most resident memory a driver may use for a 1 GiB Save and Load (its issue may set less). */
-  protected long peakResidentMemoryBudgetMib() {
-    return 256;
+  /**
+   * A budget for the driver's peak resident memory during a 1 GiB Save and Load, where its issue
+   * sets one. VmHWM also counts the mapped AOT cache, libjvm and jars, which the kernel can drop
+   * under the container's limit; the limit itself is what the OOM check above enforces.
+   */
+  protected java.util.OptionalLong peakResidentMemoryBudgetMib() {
+    return java.util.OptionalLong.empty();
   }
 
   @Test
