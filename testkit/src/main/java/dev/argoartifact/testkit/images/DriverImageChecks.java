@@ -15,7 +15,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,12 +42,14 @@ public abstract class DriverImageChecks {
   protected abstract long sizeBudgetMegabytes();
 
   /**
-   * The compressed size this image must stay under, in MB: its budget where it meets it, else its
-   * current size plus a little room, as a regression guard (volume, sftp and azure carry an AOT
-   * cache of about 9 MB compressed, worth 2.8 times faster start-up, that puts them over their
-   * budgets; docs/benchmarks.md). An image that grows past it fails.
+   * The compressed size this image must stay under, in MB: its budget, unless it misses it. Then
+   * its current size plus a little room, as a regression guard: volume, sftp and azure carry an
+   * AOT cache of about 9 MB compressed, worth 2.8 times faster start-up, that puts them over
+   * (docs/benchmarks.md). An image that grows past it fails.
    */
-  protected abstract long sizeCeilingMegabytes();
+  protected long sizeCeilingMegabytes() {
+    return sizeBudgetMegabytes();
+  }
 
   /** A configuration the driver rejects, and a fragment of the message it must give. */
   protected abstract String badConfiguration();
@@ -137,7 +141,7 @@ public abstract class DriverImageChecks {
   @Test
   void theCompressedImageFitsItsBudget() throws IOException {
     long bytes = Files.size(Path.of("target/jib-image.tar"));
-    System.out.printf("image %s: %.1f MB compressed (budget %d MB, ceiling with the AOT cache %d MB)%n",
+    System.out.printf("image %s: %.1f MB compressed (budget %d MB, ceiling %d MB)%n",
         driver(), bytes / 1e6, sizeBudgetMegabytes(), sizeCeilingMegabytes());
     assertThat(bytes / 1e6).as("compressed size in MB").isLessThan(sizeCeilingMegabytes());
   }
@@ -199,7 +203,7 @@ public abstract class DriverImageChecks {
     String pid = podman.check(List.of("inspect", "--format", "{{.State.Pid}}", container), 30).output().strip();
     long peakKib = Files.readAllLines(Path.of("/proc", pid, "status")).stream().filter(l -> l.startsWith("VmHWM:"))
         .mapToLong(l -> Long.parseLong(l.replaceAll("\\D+", ""))).findFirst().orElseThrow();
-    System.out.printf(java.util.Locale.ROOT, "%s image: peak resident memory of the driver during a 1 GiB Save and Load: %d MiB%n",
+    System.out.printf(Locale.ROOT, "%s image: peak resident memory of the driver during a 1 GiB Save and Load: %d MiB%n",
         driver(), peakKib >> 10);
     peakResidentMemoryBudgetMib().ifPresent(budget ->
         assertThat(peakKib >> 10).as("peak resident memory (VmHWM) in MiB").isLessThan(budget));
@@ -210,8 +214,8 @@ public abstract class DriverImageChecks {
    * sets one. VmHWM also counts the mapped AOT cache, libjvm and jars, which the kernel can drop
    * under the container's limit; the limit itself is what the OOM check above enforces.
    */
-  protected java.util.OptionalLong peakResidentMemoryBudgetMib() {
-    return java.util.OptionalLong.empty();
+  protected OptionalLong peakResidentMemoryBudgetMib() {
+    return OptionalLong.empty();
   }
 
   @Test

@@ -14,7 +14,6 @@ import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
 
 /** Stores artifacts in Azure Blob Storage. */
 public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
@@ -41,7 +40,7 @@ public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
         } else if (c.sasToken() != null) {
           builder.sasToken(secrets.resolve("sasToken", c.sasToken()).text());
         } else {
-          builder.credential(podCredential(System::getenv));
+          builder.credential(podCredential());
         }
       }
     } catch (IllegalArgumentException e) {
@@ -63,12 +62,12 @@ public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
    * or a native keyring that a driver image has not, and their native libraries (JNA) would add
    * 3.5 MB to it.
    */
-  static TokenCredential podCredential(UnaryOperator<String> environment) {
+  static TokenCredential podCredential() {
     ChainedTokenCredentialBuilder chain = new ChainedTokenCredentialBuilder()
         .addLast(new EnvironmentCredentialBuilder().build());
-    String tokenFile = environment.apply("AZURE_FEDERATED_TOKEN_FILE");
-    String clientId = environment.apply("AZURE_CLIENT_ID");
-    String tenantId = environment.apply("AZURE_TENANT_ID");
+    String tokenFile = System.getenv("AZURE_FEDERATED_TOKEN_FILE");
+    String clientId = System.getenv("AZURE_CLIENT_ID");
+    String tenantId = System.getenv("AZURE_TENANT_ID");
     if (tokenFile != null && clientId != null && tenantId != null) {
       chain.addLast(new WorkloadIdentityCredentialBuilder().tokenFilePath(tokenFile).clientId(clientId).tenantId(tenantId).build());
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -154,7 +155,7 @@ class AzureAuthenticationTest {
     Path hosts = Files.writeString(work.resolve("hosts"), String.join("\n",
         "127.0.0.1 localhost", "127.0.0.1 login.microsoftonline.com", "127.0.0.1 login.microsoft.com",
         "127.0.0.1 login.windows.net", ""));
-    Map<String, String> environment = new java.util.HashMap<>(identity);
+    Map<String, String> environment = new HashMap<>(identity);
     environment.putAll(Map.of(
         "JAVA_TOOL_OPTIONS", "-Djdk.net.hosts.file=" + hosts,
         "AZURE_AUTHORITY_HOST", "https://127.0.0.1:9/",

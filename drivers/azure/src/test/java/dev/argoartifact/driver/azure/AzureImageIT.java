@@ -3,6 +3,7 @@ package dev.argoartifact.driver.azure;
 import dev.argoartifact.testkit.images.DriverImageChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterAll;
 
 /** The azure driver's image against Azurite on the host's loopback (bin/images test). */
@@ -27,8 +28,8 @@ class AzureImageIT extends DriverImageChecks {
 
   /** Issue #3: under 200 MiB during the 1 GiB transfers. */
   @Override
-  protected java.util.OptionalLong peakResidentMemoryBudgetMib() {
-    return java.util.OptionalLong.of(200);
+  protected OptionalLong peakResidentMemoryBudgetMib() {
+    return OptionalLong.of(200);
   }
 
   @Override

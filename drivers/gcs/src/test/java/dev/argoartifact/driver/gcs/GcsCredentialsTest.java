@@ -19,7 +19,6 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,19 +33,6 @@ class GcsCredentialsTest {
 
   private final ConfigurationBinder<GcsConfiguration> binder = new ConfigurationBinder<>(GcsConfiguration.class, null);
 
-  /** A service account key shaped like the ones the console issues, with a fresh RSA key. */
-  private static String serviceAccountJson() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    String pem = "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
-    return "{\"type\": \"service_account\", \"project_id\": \"argo-test\", \"private_key_id\": \"0123abcd\","
-        + " \"private_key\": \"" + pem.replace("\n", "\\n") + "\","
-        + " \"client_email\": \"argo-artifacts@argo-test.iam.gserviceaccount.com\", \"client_id\": \"1234567890\","
-        + " \"token_uri\": \"https://oauth2.googleapis.com/token\"}";
-  }
-
   /** Opens the driver for a configuration and returns the options it prepared for the client. */
   private StorageOptions.Builder optionsFor(String yaml, DefaultSecretResolver secrets) {
     AtomicReference<StorageOptions.Builder> seen = new AtomicReference<>();
@@ -59,7 +45,7 @@ class GcsCredentialsTest {
 
   @Test
   void aServiceAccountKeyFromEveryKindOfSecretReferenceIsParsedAndUsed() throws Exception {
-    String json = serviceAccountJson();
+    String json = ServiceAccountKeys.json("https://oauth2.googleapis.com/token");
     Path file = Files.writeString(dir.resolve("key.json"), json);
     KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
     api.init();
@@ -71,7 +57,7 @@ class GcsCredentialsTest {
         StorageOptions.Builder options = optionsFor("bucket: argo-artifacts\nserviceAccountKey: " + reference, secrets);
         assertThat(options.build().getCredentials()).as(reference).isInstanceOf(ServiceAccountCredentials.class);
         assertThat(((ServiceAccountCredentials) options.build().getCredentials()).getClientEmail())
-            .isEqualTo("argo-artifacts@argo-test.iam.gserviceaccount.com");
+            .isEqualTo(ServiceAccountKeys.CLIENT_EMAIL);
       }
     } finally {
       api.destroy();

@@ -18,11 +18,6 @@ class GcsImageIT extends DriverImageChecks {
   }
 
   @Override
-  protected long sizeCeilingMegabytes() {
-    return 75;
-  }
-
-  @Override
   protected String badConfiguration() {
     return "bucket: Bad_Bucket\n";
   }

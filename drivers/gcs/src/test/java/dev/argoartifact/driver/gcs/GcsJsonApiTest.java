@@ -13,8 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,7 +70,7 @@ class GcsJsonApiTest {
     if (path.contains("/b/missing-bucket/")) {
       respond(exchange, 404, error(404, "notFound", "The specified bucket does not exist."));
     } else if (path.contains("/b/locked-bucket/")) {
-      respond(exchange, 403, error(403, "forbidden", "argo@test.iam.gserviceaccount.com does not have storage.objects.list access"
+      respond(exchange, 403, error(403, "forbidden", ServiceAccountKeys.CLIENT_EMAIL + " does not have storage.objects.list access"
           + " to the Google Cloud Storage bucket. Permission 'storage.objects.list' denied on resource (or it may not exist)."));
     } else if (path.equals("/storage/v1/b/flaky-bucket/o/ok.txt") && !query.contains("alt=media")) {
       if (flakyMetadataCalls.incrementAndGet() <= 2) {
@@ -116,15 +114,7 @@ class GcsJsonApiTest {
 
   /** A service account key whose token endpoint is the loopback server. */
   private String configuration(String bucket) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    String pem = "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
-    Path key = Files.writeString(work.resolve(bucket + "-key.json"), "{\"type\": \"service_account\", \"project_id\": \"argo-test\","
-        + " \"private_key_id\": \"0123abcd\", \"private_key\": \"" + pem.replace("\n", "\\n") + "\","
-        + " \"client_email\": \"argo@test.iam.gserviceaccount.com\", \"client_id\": \"1234567890\","
-        + " \"token_uri\": \"" + endpoint + "/token\"}");
+    Path key = Files.writeString(work.resolve(bucket + "-key.json"), ServiceAccountKeys.json(endpoint + "/token"));
     return "bucket: " + bucket + "\nprojectId: argo-test\nendpoint: " + endpoint + "\nserviceAccountKey: {file: " + key + "}\n"
         + "transfer: {maxAttempts: 1}\n";
   }

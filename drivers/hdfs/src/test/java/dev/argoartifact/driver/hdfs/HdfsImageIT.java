@@ -18,11 +18,6 @@ class HdfsImageIT extends DriverImageChecks {
   }
 
   @Override
-  protected long sizeCeilingMegabytes() {
-    return 100;
-  }
-
-  @Override
   protected String badConfiguration() {
     return "addresses: [\"hdfs://nn:8020\"]\nbasePath: /a\nuser: u\n";
   }
