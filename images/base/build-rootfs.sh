@@ -3,15 +3,16 @@
 #   glibc, libgcc and zlib from Debian packages (apt-get download, cached), a jlink'ed Java runtime
 #   with only the modules the drivers need, /etc/passwd and /etc/group with Argo's non-root user
 #   8737, and a /tmp writable by any UID. No shell, no package manager.
-# Two variants with different module sets (the size budgets differ per driver):
-#   minimal  volume, sftp: gRPC, Jackson, the Kubernetes client's JDK HTTP client
-#   full     azure, gcs, hdfs: also XML, JNDI/DNS, JMX, SQL types and Kerberos (the HDFS client)
+# Three variants with different module sets (the size budgets differ per driver):
+#   minimal  volume, sftp: gRPC, Jackson, the JDK HTTP client (Kubernetes Secrets)
+#   cloud    azure: also XML (the Blob API), JNDI (Netty's DNS and TLS helpers) and JMX (reactor-netty)
+#   full     gcs, hdfs: also SQL types, JNDI/DNS and Kerberos (the HDFS client)
 # Output: images/base/target/rootfs-<variant> (Jib turns it into target/jib-image-<variant>.tar).
-# Usage: build-rootfs.sh minimal|full
+# Usage: build-rootfs.sh minimal|cloud|full
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/../../bin/java-env.sh"
-variant=${1:?usage: build-rootfs.sh minimal|full}
+variant=${1:?usage: build-rootfs.sh minimal|cloud|full}
 out="$here/target/rootfs-$variant"
 mkdir -p "$here/target/classes"   # Jib insists on a classes directory, even for an image of files only
 debs="${ARGO_ARTIFACT_DEB_CACHE:-$HOME/.cache/argo-artifact-drivers/debs}"
@@ -20,8 +21,9 @@ debs="${ARGO_ARTIFACT_DEB_CACHE:-$HOME/.cache/argo-artifact-drivers/debs}"
 # java.security.sasl) and java.xml are the HDFS client's; java.xml is also Azure's XML.
 case "$variant" in
   minimal) modules=java.base,java.logging,java.net.http,jdk.unsupported ;;
+  cloud) modules=java.base,java.logging,java.naming,java.net.http,java.xml,java.management,jdk.unsupported ;;
   full) modules=java.base,java.logging,java.naming,java.net.http,java.sql,java.xml,java.management,java.security.jgss,java.security.sasl,jdk.security.auth,jdk.unsupported,jdk.naming.dns,jdk.crypto.cryptoki ;;
-  *) echo "unknown variant '$variant' (minimal, full)" >&2; exit 2 ;;
+  *) echo "unknown variant '$variant' (minimal, cloud, full)" >&2; exit 2 ;;
 esac
 
 mkdir -p "$debs"

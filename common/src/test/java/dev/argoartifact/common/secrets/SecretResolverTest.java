@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class SecretResolverTest {
         .addToData("account-key", Base64.getEncoder().encodeToString("k8s-Account-Key-Value==".getBytes(StandardCharsets.UTF_8)))
         .addToData("sas", Base64.getEncoder().encodeToString("sv=2024&sig=abc".getBytes(StandardCharsets.UTF_8)))
         .build()).create();
-    resolver = new DefaultSecretResolver(Map.of("SFTP_PASSWORD", "env-Password-Value")::get, new KubernetesSecrets(() -> apiClient));
+    resolver = new DefaultSecretResolver(Map.of("SFTP_PASSWORD", "env-Password-Value")::get, KubernetesSecrets.at(URI.create(apiServer.url("/")), apiClient.getNamespace(), "service-account-token"));
   }
 
   @AfterAll
@@ -79,7 +80,7 @@ class SecretResolverTest {
     try (NamespacedKubernetesClient c = strict.createClient()) {
       strict.expect().get().withPath("/api/v1/namespaces/" + c.getNamespace() + "/secrets/locked")
           .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\"}").always();
-      DefaultSecretResolver r = new DefaultSecretResolver(name -> null, new KubernetesSecrets(() -> c));
+      DefaultSecretResolver r = new DefaultSecretResolver(name -> null, KubernetesSecrets.at(URI.create(strict.url("/")), c.getNamespace(), "service-account-token"));
       assertThatThrownBy(() -> r.resolve("password", SecretRef.ofSecretKey("locked", "k")))
           .hasMessageContaining("which the pod's service account may not read: grant it 'get' on that secret");
     } finally {

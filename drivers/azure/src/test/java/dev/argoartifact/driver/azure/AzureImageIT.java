@@ -21,11 +21,6 @@ class AzureImageIT extends DriverImageChecks {
     return 60;
   }
 
-  @Override
-  protected long sizeCeilingMegabytes() {
-    return 68;
-  }
-
   /** Issue #3: under 200 MiB during the 1 GiB transfers. */
   @Override
   protected OptionalLong peakResidentMemoryBudgetMib() {

@@ -6,21 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.storage.StorageOptions;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import com.sun.net.httpserver.HttpServer;
 import dev.argoartifact.common.config.ConfigurationBinder;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.secrets.DefaultSecretResolver;
 import dev.argoartifact.common.secrets.KubernetesSecrets;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -47,12 +44,19 @@ class GcsCredentialsTest {
   void aServiceAccountKeyFromEveryKindOfSecretReferenceIsParsedAndUsed() throws Exception {
     String json = ServiceAccountKeys.json("https://oauth2.googleapis.com/token");
     Path file = Files.writeString(dir.resolve("key.json"), json);
-    KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-    api.init();
-    try (NamespacedKubernetesClient client = api.createClient()) {
-      client.secrets().inNamespace(client.getNamespace()).resource(new SecretBuilder().withNewMetadata().withName("gcs").endMetadata()
-          .addToData("key.json", Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8))).build()).create();
-      DefaultSecretResolver secrets = new DefaultSecretResolver(Map.of("GCS_KEY", json)::get, new KubernetesSecrets(() -> client));
+    // The Kubernetes API's answer for Secret 'gcs' in namespace 'argo', from a loopback server.
+    byte[] secret = ("{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"gcs\"},\"data\":{\"key.json\":\""
+        + Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)) + "\"}}").getBytes(StandardCharsets.UTF_8);
+    HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    api.createContext("/api/v1/namespaces/argo/secrets/gcs", exchange -> {
+      exchange.sendResponseHeaders(200, secret.length);
+      exchange.getResponseBody().write(secret);
+      exchange.close();
+    });
+    api.start();
+    try {
+      DefaultSecretResolver secrets = new DefaultSecretResolver(Map.of("GCS_KEY", json)::get,
+          KubernetesSecrets.at(URI.create("http://127.0.0.1:" + api.getAddress().getPort()), "argo", "service-account-token"));
       for (String reference : new String[] {"{file: " + file + "}", "{env: GCS_KEY}", "{secretKeyRef: {name: gcs, key: key.json}}"}) {
         StorageOptions.Builder options = optionsFor("bucket: argo-artifacts\nserviceAccountKey: " + reference, secrets);
         assertThat(options.build().getCredentials()).as(reference).isInstanceOf(ServiceAccountCredentials.class);
@@ -60,7 +64,7 @@ class GcsCredentialsTest {
             .isEqualTo(ServiceAccountKeys.CLIENT_EMAIL);
       }
     } finally {
-      api.destroy();
+      api.stop(0);
     }
   }
 

@@ -21,11 +21,6 @@ class SftpImageIT extends DriverImageChecks {
   }
 
   @Override
-  protected long sizeCeilingMegabytes() {
-    return 52;
-  }
-
-  @Override
   protected String badConfiguration() {
     return "host: 127.0.0.1\nusername: u\nbasePath: relative\npassword: {env: X}\ninsecureIgnoreHostKey: true\n";
   }

@@ -21,11 +21,6 @@ class VolumeImageIT extends DriverImageChecks {
   }
 
   @Override
-  protected long sizeCeilingMegabytes() {
-    return 51;
-  }
-
-  @Override
   protected String badConfiguration() {
     return "roots: /mnt/artifacts";
   }
