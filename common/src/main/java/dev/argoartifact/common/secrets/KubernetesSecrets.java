@@ -46,12 +46,16 @@ import javax.net.ssl.TrustManagerFactory;
 public final class KubernetesSecrets {
   /** Where the kubelet mounts the service account's token, CA bundle and namespace. */
   static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
-  // Secret names are DNS subdomains (RFC 1123): anything else cannot exist, so say so up front.
-  private static final Pattern SECRET_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  // Connection failures and 429/5xx answers are retried; a missing or forbidden Secret is not.
-  private static final TransferSettings RETRIES = new TransferSettings(1, 4, "250ms", "4s", null, null).withDefaults();
+
+  /** What only a read needs, made on the first one: every driver start creates this class. */
+  private static final class OnFirstRead {
+    // Secret names are DNS subdomains (RFC 1123): anything else cannot exist, so say so up front.
+    static final Pattern SECRET_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    static final ObjectMapper JSON = new ObjectMapper();
+    // Connection failures and 429/5xx answers are retried; a missing or forbidden Secret is not.
+    static final TransferSettings RETRIES = new TransferSettings(1, 4, "250ms", "4s", null, null).withDefaults();
+  }
 
   /** How to reach the API server: its address, the pod's namespace and token, a client trusting it. */
   record ApiServer(URI base, String namespace, Supplier<String> token, HttpClient http) {}
@@ -78,7 +82,7 @@ public final class KubernetesSecrets {
   }
 
   byte[] read(String field, SecretRef.SecretKeyRef ref) {
-    if (!SECRET_NAME.matcher(ref.name()).matches()) {
+    if (!OnFirstRead.SECRET_NAME.matcher(ref.name()).matches()) {
       throw new ConfigurationException(field, "refers to Secret '" + ref.name()
           + "', which is not a valid Secret name (lower-case letters, digits, '-' and '.')");
     }
@@ -86,7 +90,7 @@ public final class KubernetesSecrets {
     String where = "Secret '" + ref.name() + "' in namespace '" + api.namespace() + "'";
     HttpResponse<byte[]> response;
     try {
-      response = new Retrier(RETRIES, KubernetesSecrets::isTransient).call("read " + where, () -> get(api, ref.name()));
+      response = new Retrier(OnFirstRead.RETRIES, KubernetesSecrets::isTransient).call("read " + where, () -> get(api, ref.name()));
     } catch (IOException e) {
       throw new ConfigurationException(field, "refers to " + where + ", which could not be read from the Kubernetes API: " + e.getMessage());
     }
@@ -102,7 +106,7 @@ public final class KubernetesSecrets {
     }
     JsonNode secret;
     try {
-      secret = JSON.readTree(response.body());
+      secret = OnFirstRead.JSON.readTree(response.body());
     } catch (IOException e) {
       throw new ConfigurationException(field, "refers to " + where + ", but the Kubernetes API answered with something other than JSON");
     }
