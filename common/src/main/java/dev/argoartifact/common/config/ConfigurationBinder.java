@@ -33,12 +33,18 @@ import java.util.stream.Collectors;
  * was expected ("unknown field 'contianer', did you mean 'container'?"), never echo a value.
  */
 public final class ConfigurationBinder<C> {
-  private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder().build())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  /**
+   * Made on first use, not when the driver starts: building it takes a cold JVM tens of
+   * milliseconds, which the server spends after it listens (see {@link #warmUp()}).
+   */
+  private static final class Mapper {
+    static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder().build())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .build();
+  }
 
   private final Class<C> type;
   private final ObjectNode defaults;
@@ -55,6 +61,19 @@ public final class ConfigurationBinder<C> {
     return type;
   }
 
+  /**
+   * Builds the mapper and introspects the configuration type, as the first call would, so that
+   * it finds them ready. Binding nothing usually fails on a required field: expected, and any
+   * other failure is left for the first real call to report with its own configuration.
+   */
+  public void warmUp() {
+    try {
+      bind("");
+    } catch (RuntimeException expected) {
+      // Only the work done before it mattered.
+    }
+  }
+
   /** Parses, merges over the defaults and binds; throws {@link ConfigurationException}. */
   public C bind(String configuration) {
     ObjectNode own = configuration == null || configuration.isBlank()
@@ -63,10 +82,10 @@ public final class ConfigurationBinder<C> {
     ObjectNode merged = defaults.deepCopy();
     merge(merged, own);
     // Unknown fields first: a typo ("contianer") is the real cause of a "required" failure after it.
-    rejectUnknownFields(merged, YAML.constructType(type), "", own);
+    rejectUnknownFields(merged, Mapper.YAML.constructType(type), "", own);
     requireFields(merged, type, "");
     try {
-      return YAML.treeToValue(merged, type);
+      return Mapper.YAML.treeToValue(merged, type);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw explain(e, own);
     }
@@ -76,7 +95,7 @@ public final class ConfigurationBinder<C> {
     if (!isBean(type)) {
       return;
     }
-    BeanDescription bean = YAML.getDeserializationConfig().introspect(type);
+    BeanDescription bean = Mapper.YAML.getDeserializationConfig().introspect(type);
     Map<String, JavaType> known = new java.util.TreeMap<>();
     for (BeanPropertyDefinition property : bean.findProperties()) {
       known.put(property.getName(), property.getPrimaryType());
@@ -131,7 +150,7 @@ public final class ConfigurationBinder<C> {
   private static ObjectNode parseMapping(String yaml, String what) {
     JsonNode node;
     try {
-      node = YAML.readTree(yaml);
+      node = Mapper.YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();

@@ -41,6 +41,10 @@ public final class DriverMain {
       server = DriverServer.start(socket, runtime);
       JsonLog.info("serving", Map.of("driver", driver.name(), "socket", server.socket().toString(),
           "startupMs", (System.nanoTime() - started) / 1_000_000));
+      // What the first Load or Save would otherwise initialise (the YAML binder, about 30 ms on
+      // two cores) is readied while the server waits: Argo's executor looks for the socket only
+      // once a second.
+      server.whenIdle(Duration.ofMillis(100), runtime::warmUp);
     } catch (ConfigurationException e) {
       JsonLog.error("cannot start", Map.of("error", e.getMessage()));
       System.exit(1);

@@ -39,6 +39,11 @@ public final class DriverRuntime<C> implements Closeable {
     return driver;
   }
 
+  /** Readies the configuration binder off the first call's path; see {@link ConfigurationBinder#warmUp()}. */
+  public void warmUp() {
+    binder.warmUp();
+  }
+
   /** Binds and validates a configuration string without contacting storage. */
   public C configuration(String configuration) {
     return binder.bind(configuration);

@@ -1,7 +1,12 @@
 package dev.argoartifact.common.server;
 
 import dev.argoartifact.common.log.JsonLog;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -19,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,9 +42,11 @@ public final class DriverServer implements AutoCloseable {
   private final ArtifactGrpcService service;
   private final DriverRuntime<?> runtime;
   private final HealthStatusManager health;
+  private final CountDownLatch firstCallEnded;
 
   private DriverServer(Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers,
-      ArtifactGrpcService service, DriverRuntime<?> runtime, HealthStatusManager health) {
+      ArtifactGrpcService service, DriverRuntime<?> runtime, HealthStatusManager health,
+      CountDownLatch firstCallEnded) {
     this.socket = socket;
     this.server = server;
     this.boss = boss;
@@ -46,6 +54,7 @@ public final class DriverServer implements AutoCloseable {
     this.service = service;
     this.runtime = runtime;
     this.health = health;
+    this.firstCallEnded = firstCallEnded;
   }
 
   /** Prepares the socket path and starts serving; returns once the socket accepts connections. */
@@ -56,6 +65,7 @@ public final class DriverServer implements AutoCloseable {
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     ArtifactGrpcService service = new ArtifactGrpcService(runtime);
     HealthStatusManager health = new HealthStatusManager();
+    CountDownLatch firstCallEnded = new CountDownLatch(1);
     Server server = NettyServerBuilder.forAddress(UnixDomainSocketAddress.of(absolute))
         .channelType(NioServerDomainSocketChannel.class)
         .bossEventLoopGroup(boss)
@@ -67,6 +77,7 @@ public final class DriverServer implements AutoCloseable {
         .maxInboundMessageSize(8 << 20)
         // Argo never closes its connections (a new one per operation): reap idle ones.
         .maxConnectionIdle(5, TimeUnit.MINUTES)
+        .intercept(signalOnEnd(firstCallEnded))
         .build();
     try {
       server.start();
@@ -81,7 +92,57 @@ public final class DriverServer implements AutoCloseable {
     health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     health.setStatus(dev.argoartifact.proto.ArtifactServiceGrpc.SERVICE_NAME,
         io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-    return new DriverServer(absolute, server, boss, workers, service, runtime, health);
+    return new DriverServer(absolute, server, boss, workers, service, runtime, health, firstCallEnded);
+  }
+
+  /**
+   * Runs {@code task} on a daemon thread once the server is idle: when its first call has ended,
+   * or after {@code quiet} if none has come. Work that would compete with the first call for a
+   * small container's CPU waits for it; Argo's executor, which looks for the socket only once a
+   * second, usually finds that work done.
+   */
+  public void whenIdle(Duration quiet, Runnable task) {
+    Thread.ofPlatform().daemon().name("when-idle").start(() -> {
+      try {
+        firstCallEnded.await(quiet.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      task.run();
+    });
+  }
+
+  /** Counts {@code ended} down when a call completes or is cancelled. */
+  private static ServerInterceptor signalOnEnd(CountDownLatch ended) {
+    return new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        ServerCall.Listener<Q> listener = next.startCall(call, headers);
+        if (ended.getCount() == 0) {
+          return listener;
+        }
+        return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+          @Override
+          public void onComplete() {
+            try {
+              super.onComplete();
+            } finally {
+              ended.countDown();
+            }
+          }
+
+          @Override
+          public void onCancel() {
+            try {
+              super.onCancel();
+            } finally {
+              ended.countDown();
+            }
+          }
+        };
+      }
+    };
   }
 
   /**

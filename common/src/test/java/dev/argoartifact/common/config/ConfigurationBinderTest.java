@@ -1,6 +1,7 @@
 package dev.argoartifact.common.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.argoartifact.common.TransferSettings;
@@ -45,6 +46,13 @@ class ConfigurationBinderTest {
 
     SampleConfiguration json = binder.bind("{\"container\": \"artifacts\", \"accountKey\": {\"env\": \"KEY\"}}");
     assertThat(json.accountKey()).isEqualTo(SecretRef.ofEnv("KEY"));
+  }
+
+  @Test
+  void warmingUpSwallowsTheMissingFieldsAndLeavesBindingAsItWas() {
+    assertThatCode(binder::warmUp).doesNotThrowAnyException();
+    assertThatThrownBy(() -> binder.bind("")).isInstanceOf(ConfigurationException.class).hasMessageContaining("container");
+    assertThat(binder.bind("container: artifacts").container()).isEqualTo("artifacts");
   }
 
   @Test

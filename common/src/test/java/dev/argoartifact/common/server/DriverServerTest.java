@@ -14,6 +14,9 @@ import dev.argoartifact.proto.OpenStreamRequest;
 import dev.argoartifact.proto.OpenStreamResponse;
 import dev.argoartifact.proto.PluginArtifact;
 import io.grpc.Context;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
@@ -31,10 +34,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -210,6 +215,44 @@ class DriverServerTest {
       assertThat(afterClose).isLessThan(64L << 20);
     } finally {
       channel.shutdownNow();
+    }
+  }
+
+  /** A server of its own, for tests that need one no other test has called. */
+  private DriverServer freshServer() throws IOException {
+    return DriverServer.start(Files.createTempDirectory("driver-fresh-").resolve("socket"),
+        new DriverRuntime<>(endlessDriver(), null, null));
+  }
+
+  @Test
+  void idleWorkWaitsForTheFirstCallToEnd() throws Exception {
+    DriverServer fresh = freshServer();
+    ManagedChannel channel = NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(fresh.socket()))
+        .channelType(NioDomainSocketChannel.class).eventLoopGroup(clientLoop).usePlaintext().build();
+    try {
+      CountDownLatch ran = new CountDownLatch(1);
+      fresh.whenIdle(Duration.ofMinutes(5), ran::countDown);
+      assertThat(ran.await(300, TimeUnit.MILLISECONDS)).as("no call has ended yet").isFalse();
+      assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
+          .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      assertThat(ran.await(10, TimeUnit.SECONDS)).as("runs once the first call has ended, not after 5 minutes").isTrue();
+    } finally {
+      channel.shutdownNow();
+      fresh.close();
+    }
+  }
+
+  @Test
+  void idleWorkRunsAfterTheQuietPeriodWhenNoCallComes() throws Exception {
+    DriverServer fresh = freshServer();
+    try {
+      CountDownLatch ran = new CountDownLatch(1);
+      long start = System.nanoTime();
+      fresh.whenIdle(Duration.ofMillis(200), ran::countDown);
+      assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    } finally {
+      fresh.close();
     }
   }
 
