@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 public final class ConfigurationBinder<C> {
   /**
    * Made on first use, not when the driver starts: building it takes a cold JVM tens of
-   * milliseconds, which the server spends after it listens (see {@link #warmUp()}).
+   * milliseconds, which the server spends after it listens (see {@link ConfigurationBinder#warmUp()}).
    */
   private static final class Mapper {
     static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder().build())
