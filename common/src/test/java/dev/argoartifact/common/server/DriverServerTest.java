@@ -142,7 +142,11 @@ class DriverServerTest {
   }
 
   private ManagedChannel channel() {
-    return NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(server.socket()))
+    return channel(server);
+  }
+
+  private ManagedChannel channel(DriverServer to) {
+    return NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(to.socket()))
         .channelType(NioDomainSocketChannel.class).eventLoopGroup(clientLoop).usePlaintext().build();
   }
 
@@ -227,8 +231,7 @@ class DriverServerTest {
   @Test
   void idleWorkWaitsForTheFirstCallToEnd() throws Exception {
     DriverServer fresh = freshServer();
-    ManagedChannel channel = NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(fresh.socket()))
-        .channelType(NioDomainSocketChannel.class).eventLoopGroup(clientLoop).usePlaintext().build();
+    ManagedChannel channel = channel(fresh);
     try {
       CountDownLatch ran = new CountDownLatch(1);
       fresh.whenIdle(Duration.ofMinutes(5), ran::countDown);
