@@ -94,11 +94,25 @@ final class SftpStorage implements ArtifactStorage {
     if (e instanceof StorageException known) {
       return known;
     }
-    boolean dropped = connection.dropped() || TransientFailures.isNetworkFailure(e)
+    boolean dropped = connection.dropped() || TransientFailures.isNetworkFailure(e) || streamEnded(e)
         || (e instanceof SftpException s && (s.id == 6 || s.id == 7)); // NO_CONNECTION, CONNECTION_LOST
     String reason = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
     return new StorageException(what + " '" + path + "' on " + connection.endpoint() + " failed: "
         + (dropped ? "the connection was lost (" + reason + ")" : reason), e, dropped);
+  }
+
+  /**
+   * JSch's ChannelSftp says "inputstream is closed" when the server's side of the channel ended
+   * under a call: the connection went away, though the session may not know it yet (its reader
+   * thread marks it disconnected a moment later).
+   */
+  private static boolean streamEnded(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException && "inputstream is closed".equals(t.getMessage())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ symbolic links
