@@ -157,6 +157,26 @@ public abstract class DriverImageChecks {
     assertThat(took).as("SIGTERM to exit").isLessThan(Duration.ofSeconds(2));
   }
 
+  /**
+   * The AOT cache trained into the image is the one its JVM uses: nearly every class of a start
+   * comes from it. The JVM drops a cache silently when its flags or class path no longer match the
+   * training run's (start-up then triples, nothing fails), so this is what keeps them in step.
+   */
+  @Test
+  void itStartsFromTheAotCacheTrainedIntoTheImage() throws Exception {
+    Path dir = pluginDirectory("aot-cache");
+    String log = "/tmp/artifact-plugins/" + driver() + "/class-load.log";
+    ArtifactClient client = start(dir, List.of("-e", "JDK_JAVA_OPTIONS=-Xlog:class+load=info:file=" + log));
+    assertThat(client.health()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    List<String> loads = Files.readAllLines(dir.resolve("class-load.log")).stream().filter(l -> l.contains(" source: ")).toList();
+    long fromCache = loads.stream().filter(l -> l.endsWith(" source: shared objects file")).count();
+    System.out.printf(Locale.ROOT, "%s image: %d of %d classes loaded up to the first call came from the AOT cache%n",
+        driver(), fromCache, loads.size());
+    assertThat(loads).as("the driver's entry point, from the cache")
+        .anyMatch(l -> l.contains(" dev.argoartifact.common.server.DriverMain source: shared objects file"));
+    assertThat((double) fromCache / loads.size()).as("share of classes from the AOT cache").isGreaterThan(0.95);
+  }
+
   @Test
   void aBadConfigurationGetsAClearError() throws Exception {
     ArtifactClient client = start(pluginDirectory("bad-config"), List.of());
@@ -177,9 +197,11 @@ public abstract class DriverImageChecks {
     Path big = TestData.write(work.resolve("gibibyte.bin"), 1L << 30, 9);
     String key = "image-it/memory-" + System.nanoTime() + ".bin";
     try {
-      assertThat(client.save(big, client.artifact(configuration, key))).isEqualTo(new Reply(true, ""));
+      assertThat(client.save(big, client.artifact(configuration, key))).as(() -> stateAndLog(container))
+          .isEqualTo(new Reply(true, ""));
       Path back = work.resolve("gibibyte-back.bin");
-      assertThat(client.load(client.artifact(configuration, key), back)).isEqualTo(new Reply(true, ""));
+      assertThat(client.load(client.artifact(configuration, key), back)).as(() -> stateAndLog(container))
+          .isEqualTo(new Reply(true, ""));
       assertThat(Files.size(back)).isEqualTo(1L << 30);
       assertThat(TestData.sha256(back)).isEqualTo(TestData.sha256(big));
       Files.delete(back);
@@ -196,6 +218,17 @@ public abstract class DriverImageChecks {
         driver(), peakKib >> 10);
     peakResidentMemoryBudgetMib().ifPresent(budget ->
         assertThat(peakKib >> 10).as("peak resident memory (VmHWM) in MiB").isLessThan(budget));
+  }
+
+  /** For a failed call: whether the container still runs or was OOM-killed, and its log. */
+  private String stateAndLog(String container) {
+    try {
+      String state = podman.run(List.of("inspect", "--format",
+          "running={{.State.Running}} oomKilled={{.State.OOMKilled}} exitCode={{.State.ExitCode}}", container), 30).output().strip();
+      return "container " + state + "; log:\n" + podman.logs(container);
+    } catch (IOException e) {
+      return "container state unknown: " + e.getMessage();
+    }
   }
 
   /**
