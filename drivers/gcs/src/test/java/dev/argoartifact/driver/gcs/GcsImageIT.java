@@ -1,10 +1,20 @@
 package dev.argoartifact.driver.gcs;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.argoartifact.testkit.client.ArtifactClient;
+import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.images.DriverImageChecks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * The gcs driver's image (bin/images test). Its round trips are skipped here: the only GCS fake
  * these machines have (LocalStorageHelper) lives inside a JVM, and no HTTP emulator is installable.
+ * The SDK's HTTP path is exercised from the image instead, against {@link GcsLoopbackApi} on the
+ * host's loopback: the token exchange, a Load with retried 503s, and a missing bucket's error.
  */
 class GcsImageIT extends DriverImageChecks {
   @Override
@@ -30,5 +40,25 @@ class GcsImageIT extends DriverImageChecks {
   @Override
   protected String roundTripConfiguration() {
     return null;
+  }
+
+  @Test
+  void theImageSpeaksTheJsonApiOverHttp() throws Exception {
+    try (GcsLoopbackApi api = new GcsLoopbackApi()) {
+      ArtifactClient client = start(pluginDirectory("json-api"), List.of("--network=host"));
+      Path target = work.resolve("ok.txt");
+      assertThat(client.load(client.artifact(api.configuration(work, "flaky-bucket"), "ok.txt"), target))
+          .as("requests %s", api.requests).isEqualTo(new Reply(true, ""));
+      assertThat(Files.readString(target)).isEqualTo(GcsLoopbackApi.OK_TXT);
+      assertThat(api.flakyMetadataCalls.get()).as("two 503s, then the answer").isEqualTo(3);
+
+      Path file = Files.writeString(work.resolve("out.txt"), "data");
+      Reply save = client.save(file, client.artifact(api.configuration(work, "missing-bucket"), "runs/out.txt"));
+      assertThat(save.success()).isFalse();
+      assertThat(save.error()).contains("bucket 'missing-bucket'").contains("The specified bucket does not exist")
+          .doesNotContain(GcsLoopbackApi.TOKEN);
+      assertThat(api.authorizations).as("every storage request carries the token exchanged for the key")
+          .isNotEmpty().allMatch(("Bearer " + GcsLoopbackApi.TOKEN)::equals);
+    }
   }
 }
