@@ -8,13 +8,13 @@ import dev.argoartifact.testkit.images.DriverImageChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gcs driver's image (bin/images test). Its round trips are skipped here: the only GCS fake
- * these machines have (LocalStorageHelper) lives inside a JVM, and no HTTP emulator is installable.
- * The SDK's HTTP path is exercised from the image instead, against {@link GcsLoopbackApi} on the
- * host's loopback: the token exchange, a Load with retried 503s, and a missing bucket's error.
+ * The gcs driver's image (bin/images test). No GCS emulator is installable on these machines, so
+ * the round trips, the 1 GiB Save and Load under a memory limit and the HTTP error paths run
+ * against {@link GcsLoopbackApi} on the host's loopback, through the SDK's real HTTP transport.
  */
 class GcsImageIT extends DriverImageChecks {
   @Override
@@ -37,14 +37,26 @@ class GcsImageIT extends DriverImageChecks {
     return "field 'bucket' is not a valid bucket name";
   }
 
+  private GcsLoopbackApi bucket;
+
   @Override
-  protected String roundTripConfiguration() {
-    return null;
+  protected String roundTripConfiguration() throws Exception {
+    if (bucket == null) {
+      bucket = new GcsLoopbackApi(work.resolve("gcs-bucket"));
+    }
+    return bucket.bucketConfiguration(work);
+  }
+
+  @AfterAll
+  void stopBucket() throws Exception {
+    if (bucket != null) {
+      bucket.close();
+    }
   }
 
   @Test
   void theImageSpeaksTheJsonApiOverHttp() throws Exception {
-    try (GcsLoopbackApi api = new GcsLoopbackApi()) {
+    try (GcsLoopbackApi api = new GcsLoopbackApi(work.resolve("json-api-bucket"))) {
       ArtifactClient client = start(pluginDirectory("json-api"), List.of("--network=host"));
       Path target = work.resolve("ok.txt");
       assertThat(client.load(client.artifact(api.configuration(work, "flaky-bucket"), "ok.txt"), target))

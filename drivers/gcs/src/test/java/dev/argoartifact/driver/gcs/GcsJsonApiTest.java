@@ -31,13 +31,13 @@ class GcsJsonApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    api = new GcsLoopbackApi();
+    api = new GcsLoopbackApi(work.resolve("bucket"));
     driver = new InProcessDriver(new GcsDriver(), work.resolve("plugin/socket"));
     client = new ArtifactClient(driver.socket(), "gcs");
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     driver.close();
     api.close();
   }

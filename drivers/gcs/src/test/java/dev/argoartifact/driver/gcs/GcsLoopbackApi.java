@@ -1,16 +1,31 @@
 package dev.argoartifact.driver.gcs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.argoartifact.common.semantics.LocalTree;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A loopback HTTP server that answers the GCS JSON API and the OAuth token exchange with GCS's
@@ -18,23 +33,44 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code missing-bucket}: 404, the bucket does not exist;
  *   <li>{@code locked-bucket}: 403, the service account lacks {@code storage.objects.list};
- *   <li>{@code flaky-bucket}: object {@code ok.txt} ("hello"), whose metadata answers 503 twice first.
+ *   <li>{@code flaky-bucket}: object {@code ok.txt} ("hello"), whose metadata answers 503 twice first;
+ *   <li>{@code artifacts}: a working bucket kept in a directory, with the calls the driver makes:
+ *       object metadata, listing by prefix, media downloads with ranges, single-request and
+ *       resumable uploads (an object appears only once its upload is finalized), and deletes.
+ *       No batch endpoint (configurations set {@code batchDelete: false}), no paging, no
+ *       preconditions.
  * </ul>
  * Not a GCS emulator: it is where the SDK's real HTTP transport, token exchange, retries and error
- * bodies are exercised, in-process ({@link GcsJsonApiTest}) and from the image ({@link GcsImageIT}).
+ * bodies are exercised: in-process ({@link GcsJsonApiTest}, and the whole conformance suite over
+ * HTTP in {@link GcsLoopbackConformanceTest}) and from the image ({@link GcsImageIT}, whose round
+ * trips and 1 GiB Save and Load under a memory limit use the {@code artifacts} bucket).
  */
 final class GcsLoopbackApi implements AutoCloseable {
   static final String TOKEN = "ya29.token-never-logged";
   static final String OK_TXT = "hello";
 
+  static final String BUCKET = "artifacts";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final HttpServer server;
+  private final ExecutorService threads = Executors.newFixedThreadPool(16);
   final List<String> requests = new CopyOnWriteArrayList<>();
   final List<String> authorizations = new CopyOnWriteArrayList<>();
   final AtomicInteger flakyMetadataCalls = new AtomicInteger();
+  /** The artifacts bucket: finalized objects, each a file, and resumable uploads in progress. */
+  private final Path objects;
+  private final Map<String, Path> bucket = new ConcurrentHashMap<>();
+  private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+  private final AtomicLong generations = new AtomicLong(1000);
 
-  GcsLoopbackApi() throws IOException {
+  private record Upload(String name, Path data) {}
+
+  /** A server whose artifacts bucket keeps its objects in {@code objects}. */
+  GcsLoopbackApi(Path objects) throws IOException {
+    this.objects = Files.createDirectories(objects);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
+    server.setExecutor(threads); // parallel ranged downloads and files in flight
     server.start();
   }
 
@@ -49,16 +85,34 @@ final class GcsLoopbackApi implements AutoCloseable {
         + "transfer: {maxAttempts: 1}\n";
   }
 
+  /** The artifacts bucket's configuration (batch deletes off: this server has no batch endpoint). */
+  String bucketConfiguration(Path dir) throws Exception {
+    return configuration(dir, BUCKET) + "batchDelete: false\n";
+  }
+
+  /** Stops the server and deletes the artifacts bucket's directory. */
   @Override
-  public void close() {
+  public void close() throws IOException {
     server.stop(0);
+    threads.shutdownNow();
+    LocalTree.delete(objects);
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    exchange.getRequestBody().readAllBytes();
     String path = exchange.getRequestURI().getRawPath();
     String query = String.valueOf(exchange.getRequestURI().getRawQuery());
     requests.add(exchange.getRequestMethod() + " " + path + "?" + query);
+    try {
+      if (path.contains("/b/" + BUCKET + "/")) {
+        authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+        bucketCall(exchange, path, query);
+        return;
+      }
+    } catch (RuntimeException | IOException e) {
+      respond(exchange, 500, error(500, "backendError", String.valueOf(e)));
+      return;
+    }
+    exchange.getRequestBody().readAllBytes();
     if (path.equals("/token")) {
       respond(exchange, 200, "{\"access_token\": \"" + TOKEN + "\", \"expires_in\": 3600, \"token_type\": \"Bearer\"}");
       return;
@@ -94,6 +148,199 @@ final class GcsLoopbackApi implements AutoCloseable {
     } else {
       respond(exchange, 404, error(404, "notFound", "No such object: " + path));
     }
+  }
+
+  private void bucketCall(HttpExchange exchange, String path, String query) throws IOException {
+    String method = exchange.getRequestMethod();
+    Map<String, String> params = parameters(query);
+    String objectsPath = "/b/" + BUCKET + "/o";
+    int at = path.indexOf(objectsPath) + objectsPath.length();
+    String name = path.length() > at + 1 ? decode(path.substring(at + 1)) : null;
+    if (path.startsWith("/upload/")) {
+      upload(exchange, method, params);
+    } else if (name == null && method.equals("GET")) {
+      list(exchange, params.getOrDefault("prefix", ""));
+    } else if (name != null && method.equals("DELETE")) {
+      exchange.getRequestBody().readAllBytes();
+      Path file = bucket.remove(name);
+      if (file == null) {
+        respond(exchange, 404, error(404, "notFound", "No such object: " + BUCKET + "/" + name));
+      } else {
+        Files.deleteIfExists(file);
+        exchange.sendResponseHeaders(204, -1);
+        exchange.close();
+      }
+    } else if (name != null && method.equals("GET")) {
+      Path file = bucket.get(name);
+      if (file == null) {
+        respond(exchange, 404, error(404, "notFound", "No such object: " + BUCKET + "/" + name));
+      } else if ("media".equals(params.get("alt"))) {
+        download(exchange, file);
+      } else {
+        respond(exchange, 200, resource(name, file));
+      }
+    } else {
+      respond(exchange, 400, error(400, "invalid", "not served here: " + method + " " + path));
+    }
+  }
+
+  private void list(HttpExchange exchange, String prefix) throws IOException {
+    exchange.getRequestBody().readAllBytes();
+    StringBuilder items = new StringBuilder();
+    for (Map.Entry<String, Path> object : new TreeMap<>(bucket).entrySet()) {
+      if (object.getKey().startsWith(prefix)) {
+        items.append(items.isEmpty() ? "" : ",").append(resource(object.getKey(), object.getValue()));
+      }
+    }
+    respond(exchange, 200, "{\"kind\": \"storage#objects\", \"items\": [" + items + "]}");
+  }
+
+  private void download(HttpExchange exchange, Path file) throws IOException {
+    exchange.getRequestBody().readAllBytes();
+    long size = Files.size(file);
+    long first = 0;
+    long last = size - 1;
+    String range = exchange.getRequestHeaders().getFirst("Range");
+    if (range != null) {
+      String[] bounds = range.substring("bytes=".length()).split("-", -1);
+      first = Long.parseLong(bounds[0]);
+      last = bounds[1].isEmpty() ? size - 1 : Math.min(size - 1, Long.parseLong(bounds[1]));
+      if (first >= size && size > 0) {
+        respond(exchange, 416, error(416, "requestedRangeNotSatisfiable", "The requested range cannot be satisfied."));
+        return;
+      }
+      exchange.getResponseHeaders().add("Content-Range", "bytes " + first + "-" + last + "/" + size);
+    }
+    exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+    exchange.getResponseHeaders().add("x-goog-generation", generation(file));
+    long length = Math.max(0, last - first + 1);
+    exchange.sendResponseHeaders(range != null ? 206 : 200, length == 0 ? -1 : length);
+    try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
+      in.skipNBytes(first);
+      copy(in, out, length);
+    }
+  }
+
+  /** Single-request (multipart) uploads, and resumable ones: started, sent in chunks, finalized. */
+  private void upload(HttpExchange exchange, String method, Map<String, String> params) throws IOException {
+    String type = params.get("uploadType");
+    if ("multipart".equals(type)) {
+      byte[] body = requestBody(exchange).readAllBytes();
+      String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+      String boundary = "--" + contentType.substring(contentType.indexOf("boundary=") + "boundary=".length()).replace("\"", "");
+      String text = new String(body, StandardCharsets.ISO_8859_1);
+      String[] parts = text.split(java.util.regex.Pattern.quote(boundary));
+      // Split as ISO-8859-1 (byte for byte); the JSON part is UTF-8.
+      String metadata = new String(parts[1].substring(parts[1].indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1),
+          StandardCharsets.UTF_8);
+      String media = parts[2].substring(parts[2].indexOf("\r\n\r\n") + 4);
+      media = media.substring(0, media.length() - 2); // the CRLF before the closing boundary
+      Path data = Files.createTempFile(objects, "multipart-", ".part");
+      Files.write(data, media.getBytes(StandardCharsets.ISO_8859_1));
+      String name = nameOf(metadata, params);
+      respond(exchange, 200, resource(name, finalize(name, data)));
+    } else if ("resumable".equals(type) && method.equals("POST")) {
+      String metadata = new String(requestBody(exchange).readAllBytes(), StandardCharsets.UTF_8);
+      String id = UUID.randomUUID().toString();
+      uploads.put(id, new Upload(nameOf(metadata, params), Files.createTempFile(objects, "resumable-", ".part")));
+      exchange.getResponseHeaders().add("Location", endpoint() + "/upload/storage/v1/b/" + BUCKET + "/o?uploadType=resumable&upload_id=" + id);
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    } else if ("resumable".equals(type) && method.equals("PUT")) {
+      Upload upload = uploads.get(params.get("upload_id"));
+      if (upload == null) {
+        exchange.getRequestBody().readAllBytes();
+        respond(exchange, 404, error(404, "notFound", "No such upload session"));
+        return;
+      }
+      // Content-Range: "bytes first-last/total", "bytes first-last/*" (more to come) or "bytes */total".
+      String contentRange = exchange.getRequestHeaders().getFirst("Content-Range");
+      String spec = contentRange == null ? "*/*" : contentRange.substring("bytes ".length());
+      String total = spec.substring(spec.indexOf('/') + 1);
+      try (InputStream in = requestBody(exchange);
+           OutputStream out = Files.newOutputStream(upload.data(), StandardOpenOption.APPEND)) {
+        in.transferTo(out);
+      }
+      long received = Files.size(upload.data());
+      if (!total.equals("*") && Long.parseLong(total) == received) {
+        uploads.remove(params.get("upload_id"));
+        respond(exchange, 200, resource(upload.name(), finalize(upload.name(), upload.data())));
+      } else {
+        if (received > 0) {
+          exchange.getResponseHeaders().add("Range", "bytes=0-" + (received - 1));
+        }
+        exchange.sendResponseHeaders(308, -1);
+        exchange.close();
+      }
+    } else {
+      exchange.getRequestBody().readAllBytes();
+      respond(exchange, 400, error(400, "invalid", "upload type not served here: " + type));
+    }
+  }
+
+  private Path finalize(String name, Path data) throws IOException {
+    Path file = objects.resolve("object-" + generations.incrementAndGet());
+    Files.move(data, file);
+    Path previous = bucket.put(name, file);
+    if (previous != null) {
+      Files.deleteIfExists(previous);
+    }
+    return file;
+  }
+
+  private static String nameOf(String metadata, Map<String, String> params) throws IOException {
+    if (params.containsKey("name")) {
+      return params.get("name");
+    }
+    String name = JSON.readTree(metadata).path("name").asText("");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("no object name in " + metadata);
+    }
+    return name;
+  }
+
+  private static String generation(Path file) {
+    return file.getFileName().toString().substring("object-".length());
+  }
+
+  private static String resource(String name, Path file) throws IOException {
+    return JSON.writeValueAsString(Map.of("kind", "storage#object", "bucket", BUCKET, "name", name, "generation", generation(file),
+        "metageneration", "1", "size", String.valueOf(Files.size(file)), "contentType", "application/octet-stream"));
+  }
+
+  /** The request's body, inflated when the client compressed it (the SDK gzips JSON and multipart bodies). */
+  private static InputStream requestBody(HttpExchange exchange) throws IOException {
+    InputStream in = exchange.getRequestBody();
+    return "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding")) ? new GZIPInputStream(in) : in;
+  }
+
+  private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+    byte[] buffer = new byte[1 << 16];
+    long left = length;
+    while (left > 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+      if (n < 0) {
+        break;
+      }
+      out.write(buffer, 0, n);
+      left -= n;
+    }
+  }
+
+  private static Map<String, String> parameters(String query) {
+    Map<String, String> params = new HashMap<>();
+    if (query != null && !query.equals("null")) {
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        params.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+      }
+    }
+    return params;
+  }
+
+  /** Percent-decoding of a URL component; a '+' stays a '+' (object names are path-encoded). */
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static String error(int code, String reason, String message) {
