@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gcs driver's image (bin/images test). No GCS emulator is installable on these machines, so
- * the round trips, the 1 GiB Save and Load under a memory limit and the HTTP error paths run
- * against {@link GcsLoopbackApi} on the host's loopback, through the SDK's real HTTP transport.
+ * the round trip and the HTTP error paths run against {@link GcsLoopbackApi} on the host's
+ * loopback, through the SDK's real HTTP transport (the 1 GiB memory check: see below).
  */
 class GcsImageIT extends DriverImageChecks {
   @Override

@@ -43,7 +43,7 @@ import java.util.zip.GZIPInputStream;
  * Not a GCS emulator: it is where the SDK's real HTTP transport, token exchange, retries and error
  * bodies are exercised: in-process ({@link GcsJsonApiTest}, and the whole conformance suite over
  * HTTP in {@link GcsLoopbackConformanceTest}) and from the image ({@link GcsImageIT}, whose round
- * trips and 1 GiB Save and Load under a memory limit use the {@code artifacts} bucket).
+ * trip uses the {@code artifacts} bucket).
  */
 final class GcsLoopbackApi implements AutoCloseable {
   static final String TOKEN = "ya29.token-never-logged";
@@ -102,9 +102,11 @@ final class GcsLoopbackApi implements AutoCloseable {
     String path = exchange.getRequestURI().getRawPath();
     String query = String.valueOf(exchange.getRequestURI().getRawQuery());
     requests.add(exchange.getRequestMethod() + " " + path + "?" + query);
+    if (!path.equals("/token")) {
+      authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+    }
     try {
       if (path.contains("/b/" + BUCKET + "/")) {
-        authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
         bucketCall(exchange, path, query);
         return;
       }
@@ -117,7 +119,6 @@ final class GcsLoopbackApi implements AutoCloseable {
       respond(exchange, 200, "{\"access_token\": \"" + TOKEN + "\", \"expires_in\": 3600, \"token_type\": \"Bearer\"}");
       return;
     }
-    authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
     if (path.contains("/b/missing-bucket/")) {
       respond(exchange, 404, error(404, "notFound", "The specified bucket does not exist."));
     } else if (path.contains("/b/locked-bucket/")) {
