@@ -20,10 +20,15 @@ public record TransferSettings(
     @JsonPropertyDescription("Objects above this size in bytes are downloaded in parallel ranges when the backend supports it (default 64 MiB).")
     Long parallelReadThreshold,
     @JsonPropertyDescription("Size in bytes of each parallel download range (default 16 MiB).")
-    Long parallelReadPartSize) {
+    Long parallelReadPartSize,
+    @JsonPropertyDescription("Bytes a download written by the runtime (parallel ranges, or one stream where the driver has no"
+        + " download of its own) may leave unwritten in the page cache before it forces them to disk, so that a container's"
+        + " memory limit also holds its dirty pages. Default: 16 MiB when the driver runs under a memory limit, else 0,"
+        + " which leaves write-back to the kernel.")
+    Long maxUnflushedBytes) {
 
   public static final TransferSettings DEFAULTS =
-      new TransferSettings(16, 5, "200ms", "10s", 64L << 20, 16L << 20);
+      new TransferSettings(16, 5, "200ms", "10s", 64L << 20, 16L << 20, 16L << 20);
 
   public TransferSettings {
     if (filesInFlight != null && (filesInFlight < 1 || filesInFlight > 1024)) {
@@ -44,9 +49,17 @@ public record TransferSettings(
     if (parallelReadPartSize != null && parallelReadPartSize < (1 << 20)) {
       throw new ConfigurationException("parallelReadPartSize", "must be at least 1048576 (1 MiB)");
     }
+    if (maxUnflushedBytes != null && maxUnflushedBytes != 0 && maxUnflushedBytes < (1 << 20)) {
+      throw new ConfigurationException("maxUnflushedBytes", "must be 0 (off) or at least 1048576 (1 MiB)");
+    }
   }
 
-  /** This with every unset field taken from {@link #DEFAULTS}. */
+  /**
+   * This with every unset field taken from {@link #DEFAULTS}, but {@code maxUnflushedBytes} only
+   * under a container memory limit: bounding dirty pages makes a Load wait for the disk (a
+   * single-stream HDFS Load took 1.46 s against 0.89 s; docs/benchmarks.md), which only pays
+   * where those pages count against a limit.
+   */
   public TransferSettings withDefaults() {
     return new TransferSettings(
         filesInFlight != null ? filesInFlight : DEFAULTS.filesInFlight,
@@ -54,7 +67,9 @@ public record TransferSettings(
         initialBackoff != null ? initialBackoff : DEFAULTS.initialBackoff,
         maxBackoff != null ? maxBackoff : DEFAULTS.maxBackoff,
         parallelReadThreshold != null ? parallelReadThreshold : DEFAULTS.parallelReadThreshold,
-        parallelReadPartSize != null ? parallelReadPartSize : DEFAULTS.parallelReadPartSize);
+        parallelReadPartSize != null ? parallelReadPartSize : DEFAULTS.parallelReadPartSize,
+        maxUnflushedBytes != null ? maxUnflushedBytes
+            : ContainerMemory.limitBytes().isPresent() ? DEFAULTS.maxUnflushedBytes : Long.valueOf(0));
   }
 
   public Duration initialBackoffDuration() {

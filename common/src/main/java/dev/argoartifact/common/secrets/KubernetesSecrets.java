@@ -54,7 +54,7 @@ public final class KubernetesSecrets {
     static final Pattern SECRET_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     static final ObjectMapper JSON = new ObjectMapper();
     // Connection failures and 429/5xx answers are retried; a missing or forbidden Secret is not.
-    static final TransferSettings RETRIES = new TransferSettings(1, 4, "250ms", "4s", null, null).withDefaults();
+    static final TransferSettings RETRIES = new TransferSettings(1, 4, "250ms", "4s", null, null, null).withDefaults();
   }
 
   /** How to reach the API server: its address, the pod's namespace and token, a client trusting it. */

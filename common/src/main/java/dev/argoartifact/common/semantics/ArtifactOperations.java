@@ -40,11 +40,14 @@ public final class ArtifactOperations {
   private final ArtifactStorage storage;
   private final TransferSettings settings;
   private final Retrier retrier;
+  /** Otherwise the runtime streams {@code openRead} into the file itself, bounding its dirty pages. */
+  private final boolean nativeDownload;
 
   public ArtifactOperations(ArtifactStorage storage, TransferSettings settings) {
     this.storage = storage;
     this.settings = settings.withDefaults();
     this.retrier = new Retrier(this.settings, storage::isTransient);
+    this.nativeDownload = overridesReadToFile(storage);
   }
 
   public ArtifactStorage storage() {
@@ -306,7 +309,18 @@ public final class ArtifactOperations {
         && object.size() >= settings.parallelReadThreshold();
     if (!ranged) {
       retrier.call("load " + object.key(), () -> {
-        storage.readToFile(object.key(), target);
+        if (nativeDownload) {
+          storage.readToFile(object.key(), target);
+        } else {
+          try (FileChannel channel = openTarget(target);
+              UnflushedBytes unflushed = new UnflushedBytes(channel, settings.maxUnflushedBytes());
+              InputStream in = storage.openRead(object.key())) {
+            copy(object.key(), in, channel, 0, object.size(), unflushed);
+            if (in.read() != -1) {
+              throw new IOException("object '" + object.key() + "' grew beyond its " + object.size() + " bytes while loading");
+            }
+          }
+        }
         return null;
       });
       long actual = Files.size(target);
@@ -316,14 +330,16 @@ public final class ArtifactOperations {
       return;
     }
     long partSize = settings.parallelReadPartSize();
-    try (FileChannel channel = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING);
+    try (FileChannel channel = openTarget(target);
+        UnflushedBytes unflushed = new UnflushedBytes(channel, settings.maxUnflushedBytes());
         BoundedParallel parts = new BoundedParallel("range", Math.min(settings.filesInFlight(), 8))) {
       for (long offset = 0; offset < object.size(); offset += partSize) {
         long start = offset;
         long length = Math.min(partSize, object.size() - offset);
         parts.submit(() -> retrier.call("load " + object.key() + " @" + start, () -> {
-          copyRange(object.key(), start, length, channel);
+          try (InputStream in = storage.openRead(object.key(), start, length)) {
+            copy(object.key(), in, channel, start, length, unflushed);
+          }
           return null;
         }));
         if (!parts.healthy()) {
@@ -334,22 +350,39 @@ public final class ArtifactOperations {
     }
   }
 
-  private void copyRange(String key, long start, long length, FileChannel channel) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(1 << 20, length));
+  private static FileChannel openTarget(Path target) throws IOException {
+    return FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  /**
+   * Writes {@code length} bytes of {@code in} at {@code start} (one part of many, or the whole
+   * object); a stream that ends early is an error. Bytes beyond the length are left unread.
+   */
+  private static void copy(String key, InputStream in, FileChannel channel, long start, long length,
+      UnflushedBytes unflushed) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(1 << 20, length)));
     long position = start;
-    try (InputStream in = storage.openRead(key, start, length)) {
-      while (position < start + length) {
-        buffer.clear();
-        int want = (int) Math.min(buffer.capacity(), start + length - position);
-        int n = in.readNBytes(buffer.array(), 0, want);
-        if (n <= 0) {
-          throw new IOException("object '" + key + "' ended early at byte " + position + " of range " + start + "+" + length);
-        }
-        buffer.limit(n);
-        while (buffer.hasRemaining()) {
-          position += channel.write(buffer, position);
-        }
+    while (position < start + length) {
+      buffer.clear();
+      int want = (int) Math.min(buffer.capacity(), start + length - position);
+      int n = in.readNBytes(buffer.array(), 0, want);
+      if (n <= 0) {
+        throw new IOException("object '" + key + "' ended early at byte " + position + " of range " + start + "+" + length);
       }
+      buffer.limit(n);
+      while (buffer.hasRemaining()) {
+        position += channel.write(buffer, position);
+      }
+      unflushed.wrote(n);
+    }
+  }
+
+  /** Whether the driver downloads to a file its own way (an SDK's parallel download, a kernel copy). */
+  private static boolean overridesReadToFile(ArtifactStorage storage) {
+    try {
+      return storage.getClass().getMethod("readToFile", String.class, Path.class).getDeclaringClass() != ArtifactStorage.class;
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.argoartifact.common.server;
 
 import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.ContainerMemory;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.config.OperatorDefaults;
 import dev.argoartifact.common.log.JsonLog;
@@ -8,6 +9,7 @@ import dev.argoartifact.common.secrets.DefaultSecretResolver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -39,8 +41,12 @@ public final class DriverMain {
       ArtifactDriver<?> driver = findDriver();
       DriverRuntime<?> runtime = new DriverRuntime<>(driver, OperatorDefaults.load(OperatorDefaults.pluginName(socket)), new DefaultSecretResolver());
       server = DriverServer.start(socket, runtime);
-      JsonLog.info("serving", Map.of("driver", driver.name(), "socket", server.socket().toString(),
-          "startupMs", (System.nanoTime() - started) / 1_000_000));
+      Map<String, Object> serving = new LinkedHashMap<>();
+      serving.put("driver", driver.name());
+      serving.put("socket", server.socket().toString());
+      serving.put("startupMs", (System.nanoTime() - started) / 1_000_000);
+      ContainerMemory.limitBytes().ifPresent(limit -> serving.put("memoryLimitMiB", limit >> 20));
+      JsonLog.info("serving", serving);
       // What the first Load or Save would otherwise initialise (the YAML binder, about 30 ms on
       // two cores) is readied while the server waits: Argo's executor looks for the socket only
       // once a second.

@@ -74,7 +74,10 @@ public interface ArtifactStorage extends Closeable {
 
   /**
    * Downloads an object into {@code target}, a private temporary file the runtime renames into
-   * place afterwards. Drivers override this for native parallel downloads.
+   * place afterwards. Drivers override this for a download of their own (an SDK's parallel
+   * download, a kernel copy). Where a driver does not, the runtime streams {@link #openRead} into
+   * the file itself and forces it to disk as it goes ({@code transfer.maxUnflushedBytes}), so
+   * this default is only for callers outside the runtime.
    */
   default void readToFile(String key, Path target) throws IOException {
     try (InputStream in = openRead(key)) {

@@ -98,6 +98,9 @@ class ConfigurationBinderTest {
         .hasMessage("field 'transfer.filesInFlight' must be between 1 and 1024");
     assertThatThrownBy(() -> binder.bind("container: c\ntransfer: {maxBackoff: soon}"))
         .hasMessageStartingWith("field 'transfer.maxBackoff' expected a duration");
+    assertThatThrownBy(() -> binder.bind("container: c\ntransfer: {maxUnflushedBytes: 4096}"))
+        .hasMessage("field 'transfer.maxUnflushedBytes' must be 0 (off) or at least 1048576 (1 MiB)");
+    assertThat(binder.bind("container: c\ntransfer: {maxUnflushedBytes: 0}").transfer().withDefaults().maxUnflushedBytes()).isZero();
   }
 
   @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ArtifactOperationsTest {
-  private static final TransferSettings FAST_RETRIES = new TransferSettings(4, 4, "1ms", "5ms", null, null);
+  private static final TransferSettings FAST_RETRIES = new TransferSettings(4, 4, "1ms", "5ms", null, null, null);
 
   @TempDir
   Path dir;
@@ -75,7 +75,7 @@ class ArtifactOperationsTest {
         throw new IOException("403 AuthorizationFailure");
       }
     };
-    ArtifactOperations ops = new ArtifactOperations(storage, new TransferSettings(1, 4, "1ms", "5ms", null, null));
+    ArtifactOperations ops = new ArtifactOperations(storage, new TransferSettings(1, 4, "1ms", "5ms", null, null, null));
     assertThatThrownBy(() -> ops.save(ArtifactKey.parse("run/out"), tree(50))).hasMessage("403 AuthorizationFailure");
     assertThat(attempts.get()).as("stops submitting after the first failure").isLessThan(5);
   }
@@ -113,7 +113,7 @@ class ArtifactOperationsTest {
         super.writeFile(key, source);
       }
     };
-    new ArtifactOperations(storage, new TransferSettings(4, 1, null, null, null, null)).save(ArtifactKey.parse("p"), tree(24));
+    new ArtifactOperations(storage, new TransferSettings(4, 1, null, null, null, null, null)).save(ArtifactKey.parse("p"), tree(24));
     assertThat(storage.objects).hasSize(24);
     assertThat(peak.get()).isEqualTo(4);
   }
@@ -155,6 +155,40 @@ class ArtifactOperationsTest {
   }
 
   @Test
+  void withoutADownloadOfItsOwnTheRuntimeStreamsTheObjectIntoTheFile() throws IOException {
+    MemoryStorage storage = new MemoryStorage();
+    byte[] big = new byte[(3 << 20) + 5];
+    new java.util.Random(7).nextBytes(big);
+    storage.put("k/big.bin", big);
+    storage.put("k/empty.bin", new byte[0]);
+    TransferSettings flushEveryMib = new TransferSettings(4, 2, "1ms", "2ms", null, null, 1L << 20);
+    Path target = dir.resolve("in").resolve("k");
+    new ArtifactOperations(storage, flushEveryMib).load(ArtifactKey.parse("k"), target);
+    assertThat(Files.readAllBytes(target.resolve("big.bin"))).isEqualTo(big);
+    assertThat(target.resolve("empty.bin")).isEmptyFile();
+  }
+
+  @Test
+  void aStreamThatEndsEarlyOrRunsOnIsRefusedAndLeavesNothing() throws IOException {
+    byte[] content = "0123456789".getBytes(StandardCharsets.UTF_8);
+    for (int served : new int[] {4, 12}) {
+      MemoryStorage storage = new MemoryStorage() {
+        @Override
+        public java.io.InputStream openRead(String key) {
+          return new java.io.ByteArrayInputStream(java.util.Arrays.copyOf(content, served));
+        }
+      };
+      storage.put("k.bin", content);
+      Path inputs = Files.createDirectories(dir.resolve("in-" + served));
+      assertThatThrownBy(() -> new ArtifactOperations(storage, FAST_RETRIES).load(ArtifactKey.parse("k.bin"), inputs.resolve("k.bin")))
+          .hasMessage(served < content.length
+              ? "object 'k.bin' ended early at byte 4 of range 0+10"
+              : "object 'k.bin' grew beyond its 10 bytes while loading");
+      assertThat(entries(inputs)).as("no partial file left").isEmpty();
+    }
+  }
+
+  @Test
   void listingFailsClearlyBeforeExceedingArgosReplyLimit() {
     MemoryStorage storage = new MemoryStorage();
     String padding = "x".repeat(200);
@@ -182,7 +216,7 @@ class ArtifactOperationsTest {
     byte[] content = new byte[(5 << 20) + 123];
     new java.util.Random(7).nextBytes(content);
     storage.put("big.bin", content);
-    TransferSettings settings = new TransferSettings(4, 2, "1ms", "2ms", 1L << 20, 1L << 20);
+    TransferSettings settings = new TransferSettings(4, 2, "1ms", "2ms", 1L << 20, 1L << 20, null);
     Path target = Files.createDirectories(dir.resolve("in")).resolve("big.tmp");
     new ArtifactOperations(storage, settings).load(ArtifactKey.parse("big.bin"), target);
     assertThat(Files.readAllBytes(target)).isEqualTo(content);

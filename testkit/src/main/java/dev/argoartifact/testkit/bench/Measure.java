@@ -5,6 +5,7 @@ import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -96,5 +97,35 @@ public final class Measure {
     }
     java.nio.file.Files.delete(target);
     check(client.delete(client.artifact(configuration, key)));
+  }
+
+  /**
+   * Loads the object at {@code key} under two configurations, alternating which goes first, and
+   * prints the medians of the Load alone and of the Load until its bytes are on disk (Load then
+   * {@code sync}): a setting that writes back during the Load pays inside it what the other leaves
+   * to the kernel for later.
+   */
+  public static void loadSideBySide(ArtifactClient client, String key, Path work, int rounds,
+      String nameA, String configA, String nameB, String configB) throws IOException, InterruptedException {
+    List<List<Double>> load = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Double>> durable = List.of(new ArrayList<>(), new ArrayList<>());
+    String[] configs = {configA, configB};
+    for (int round = 0; round < rounds; round++) {
+      for (int turn = 0; turn < 2; turn++) {
+        int side = (round + turn) % 2;
+        Path target = java.nio.file.Files.createDirectories(work.resolve("side-" + side + "-" + round)).resolve("a.tmp");
+        syncDisks();
+        long t = System.nanoTime();
+        check(client.load(client.artifact(configs[side], key), target));
+        load.get(side).add(secondsSince(t));
+        syncDisks();
+        durable.get(side).add(secondsSince(t));
+        java.nio.file.Files.delete(target);
+      }
+    }
+    System.out.printf(Locale.ROOT, "  Load, medians of %d rounds:   %s %.2f s, %s %.2f s (ratio %.2f; above 1, the first is faster)%n", rounds,
+        nameA, median(load.get(0)), nameB, median(load.get(1)), median(load.get(1)) / median(load.get(0)));
+    System.out.printf(Locale.ROOT, "  Load until on disk (+ sync): %s %.2f s, %s %.2f s (ratio %.2f)%n",
+        nameA, median(durable.get(0)), nameB, median(durable.get(1)), median(durable.get(1)) / median(durable.get(0)));
   }
 }

@@ -29,7 +29,7 @@ public record GcsConfiguration(
     Integer chunkSize,
     @JsonPropertyDescription("Delete directories with batch requests of up to 100 objects (default true); turn off for endpoints without the batch API.")
     Boolean batchDelete,
-    @JsonPropertyDescription("Parallelism and retries (parallelReadThreshold and parallelReadPartSize tune ranged downloads).")
+    @JsonPropertyDescription("Parallelism and retries (parallelReadThreshold, parallelReadPartSize and maxUnflushedBytes tune ranged downloads).")
     TransferSettings transfer) implements TransferSettings.Tunable {
 
   /** Google's bucket naming rules, so a typo fails here and not as an opaque 400. */

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The gcs driver's image (bin/images test). No GCS emulator is installable on these machines, so
- * the round trip and the HTTP error paths run against {@link GcsLoopbackApi} on the host's
- * loopback, through the SDK's real HTTP transport (the 1 GiB memory check: see below).
+ * the round trip, the 1 GiB memory check and the HTTP error paths run against
+ * {@link GcsLoopbackApi} on the host's loopback, through the SDK's real HTTP transport.
  */
 class GcsImageIT extends DriverImageChecks {
   @Override
@@ -45,20 +45,6 @@ class GcsImageIT extends DriverImageChecks {
       bucket = new GcsLoopbackApi(work.resolve("gcs-bucket"));
     }
     return bucket.bucketConfiguration(work);
-  }
-
-  /**
-   * Measured here, not passed: the kernel killed the container during the Load in 1 of 12 runs with
-   * the images' final memory settings (3 of about 48 over all settings tried).
-   * The loopback server feeds it from local disk faster than the disk takes the 1 GiB back, and
-   * under this machine's cgroup v1 the container's page cache (up to 86 MB dirty or under
-   * writeback, which cgroup v1 does not throttle per container) sits on top of the driver's 165 to
-   * 205 MiB. docs/benchmarks.md has the figures; the round trip above still runs.
-   */
-  @Override
-  protected String memoryCheckUnavailable() {
-    return "a 1 GiB Load from the loopback GCS server fills this cgroup-v1 container's page cache with dirty pages faster"
-        + " than they are written back, and the kernel killed the driver in 1 of 12 runs (docs/benchmarks.md)";
   }
 
   @AfterAll
