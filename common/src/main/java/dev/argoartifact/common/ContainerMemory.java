@@ -40,7 +40,7 @@ public final class ContainerMemory {
     for (String group : groups) {
       for (String file : List.of("sys/fs/cgroup" + group + "/memory.max", "sys/fs/cgroup/memory" + group + "/memory.limit_in_bytes")) {
         try {
-          String value = Files.readString(root.resolve(file.replace("//", "/"))).strip();
+          String value = Files.readString(root.resolve(file)).strip();
           if (value.matches("\\d{1,19}")) {
             smallest = Math.min(smallest, Long.parseLong(value));
           }

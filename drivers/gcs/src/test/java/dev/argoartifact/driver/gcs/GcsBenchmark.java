@@ -56,10 +56,8 @@ public final class GcsBenchmark {
       }, round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
       bench.report(sizeMib, "the SDK", "SDK createFrom", "SDK downloadTo");
       Measure.check(client.save(source, client.artifact(ranged, "ranged")));
-      System.out.printf(Locale.ROOT, "Load in parallel 16 MiB ranges (the default above 64 MiB): forcing the file to disk"
-          + " every 16 MiB (the default under a memory limit) against leaving write-back to the kernel (the default without)%n");
-      Measure.loadSideBySide(client, "ranged", work, rounds, "every 16 MiB", ranged + "transfer: {maxUnflushedBytes: 16777216}\n",
-          "kernel", ranged + "transfer: {maxUnflushedBytes: 0}\n");
+      // In parallel 16 MiB ranges, the default above 64 MiB.
+      Measure.flushedVersusKernelLoads(client, "ranged", work, rounds, bytes -> ranged + "transfer: {maxUnflushedBytes: " + bytes + "}\n");
       Measure.check(client.delete(client.artifact(ranged, "ranged")));
 
       Measure.smallFilesSerialVersusParallel(client, work, smallFiles, ranged + "transfer: {filesInFlight: 1}\n", ranged);

@@ -54,11 +54,8 @@ public final class HdfsBenchmark {
         }, round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
         bench.report(sizeMib, "Hadoop", "Hadoop copyFromLocal", "Hadoop copyToLocal");
         Measure.check(client.save(source, client.artifact(configuration, "flush")));
-        System.out.printf(Locale.ROOT, "driver Load forcing the file to disk every 16 MiB (the default under a memory limit)"
-            + " against leaving write-back to the kernel (the default without)%n");
-        Measure.loadSideBySide(client, "flush", work, rounds,
-            "every 16 MiB", configuration.replace("transfer: {", "transfer: {maxUnflushedBytes: 16777216, "),
-            "kernel", configuration.replace("transfer: {", "transfer: {maxUnflushedBytes: 0, "));
+        Measure.flushedVersusKernelLoads(client, "flush", work, rounds,
+            bytes -> configuration.replace("transfer: {", "transfer: {maxUnflushedBytes: " + bytes + ", "));
         Measure.check(client.delete(client.artifact(configuration, "flush")));
         if (smallFiles > 0) {
           Measure.smallFilesSerialVersusParallel(client, work, smallFiles,
