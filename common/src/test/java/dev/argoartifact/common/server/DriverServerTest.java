@@ -106,6 +106,10 @@ class DriverServerTest {
   @TempDir
   Path dir;
 
+  /** The servers' sockets, for the whole class. */
+  @TempDir
+  static Path sockets;
+
   /** A driver without configuration fields, serving {@link #storage}. */
   private ArtifactDriver<Empty> endlessDriver() {
     return new ArtifactDriver<>() {
@@ -129,7 +133,7 @@ class DriverServerTest {
   @BeforeAll
   void start() throws IOException {
     ArtifactDriver<Empty> driver = endlessDriver();
-    server = DriverServer.start(Files.createTempDirectory("driver-server-").resolve("a/b/socket"),
+    server = DriverServer.start(sockets.resolve("shared/a/b/socket"),
         new DriverRuntime<>(driver, null, (field, ref) -> {
           throw new AssertionError("no secrets here");
         }));
@@ -224,7 +228,7 @@ class DriverServerTest {
 
   /** A server of its own, for tests that need one no other test has called. */
   private DriverServer freshServer() throws IOException {
-    return DriverServer.start(Files.createTempDirectory("driver-fresh-").resolve("socket"),
+    return DriverServer.start(Files.createTempDirectory(sockets, "fresh-").resolve("socket"),
         new DriverRuntime<>(endlessDriver(), null, null));
   }
 

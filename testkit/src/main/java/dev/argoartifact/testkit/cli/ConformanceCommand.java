@@ -100,8 +100,10 @@ final class ConformanceCommand implements Callable<Integer> {
       }
     });
     int code = print(prefix, outcomes);
-    if (!launch.isEmpty()) {
+    if (!launch.isEmpty() && Files.size(log) > 0) {
       System.out.println("output of the launched driver processes: " + log);
+    } else {
+      Files.delete(log); // nothing was launched, or nothing said: keep no empty file behind
     }
     return code;
   }

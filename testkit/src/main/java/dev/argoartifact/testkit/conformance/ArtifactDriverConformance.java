@@ -60,6 +60,7 @@ public abstract class ArtifactDriverConformance {
 
   private ConformanceFixture fixture;
   private ArtifactClient client;
+  private final ScratchDirectories scratch = new ScratchDirectories();
   private final AtomicInteger keys = new AtomicInteger();
 
   @TempDir
@@ -67,6 +68,14 @@ public abstract class ArtifactDriverConformance {
 
   /** Creates the fixture once per class: a running driver against a real backend. */
   protected abstract ConformanceFixture createFixture() throws Exception;
+
+  /**
+   * A directory for the fixture (its backend's data, keys, the driver's socket), removed with
+   * everything in it after the fixture closes.
+   */
+  protected final Path scratchDirectory(String prefix) throws IOException {
+    return scratch.create(prefix);
+  }
 
   /** Why the backend cannot run here, when createFixture() gave up through an assumption. */
   private String unavailable;
@@ -93,8 +102,10 @@ public abstract class ArtifactDriverConformance {
 
   @AfterAll
   final void stopFixture() throws Exception {
-    if (fixture != null) {
-      fixture.close();
+    try (scratch) {
+      if (fixture != null) {
+        fixture.close();
+      }
     }
   }
 
@@ -714,9 +725,7 @@ public abstract class ArtifactDriverConformance {
 
   /** A directory like Argo's emptyDir volume: world-writable, in a fresh place. */
   private Path emptyDirLike() throws IOException {
-    Path base = Files.createTempDirectory("argo-artifact-plugins-");
-    Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwx"));
-    return base;
+    return scratch.createShared("argo-artifact-plugins-");
   }
 
   private static void awaitSocket(Path socket, Process process) throws Exception {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.client.ArtifactClient.Reply;
+import dev.argoartifact.testkit.conformance.ScratchDirectories;
 import dev.argoartifact.testkit.conformance.TestData;
 import io.grpc.health.v1.HealthCheckResponse;
 import java.io.IOException;
@@ -33,6 +34,8 @@ public abstract class DriverImageChecks {
   protected final Podman podman = new Podman(Podman.repositoryRoot());
   protected String image;
   private final List<String> containers = new ArrayList<>();
+  private final ScratchDirectories scratch = new ScratchDirectories();
+  /** Shared with the containers (mode 777); removed after the class, with the backends' data. */
   protected Path work;
 
   /** The driver's name (also its plugin name here). */
@@ -61,14 +64,16 @@ public abstract class DriverImageChecks {
     Path tar = Path.of("target/jib-image.tar").toAbsolutePath();
     assumeTrue(Files.exists(tar), "no image built at " + tar + " (bin/images builds them)");
     image = podman.load(tar);
-    work = Files.createTempDirectory("image-" + driver() + "-");
-    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
+    work = scratch.createShared("image-" + driver() + "-");
   }
 
+  /** Runs after a subclass's own @AfterAll, which stops the backend whose data is under work. */
   @AfterAll
-  void removeContainers() throws IOException {
-    for (String c : containers) {
-      podman.remove(c);
+  void removeContainersAndWork() throws IOException {
+    try (scratch) {
+      for (String c : containers) {
+        podman.remove(c);
+      }
     }
   }
 
@@ -202,19 +207,23 @@ public abstract class DriverImageChecks {
     ArtifactClient client = start(pluginDirectory("memory"), options);
     String container = lastContainer();
     Path big = TestData.write(work.resolve("gibibyte.bin"), 1L << 30, 9);
+    Path back = work.resolve("gibibyte-back.bin");
     String key = "image-it/memory-" + System.nanoTime() + ".bin";
     try {
+      String digest = TestData.sha256(big);
       assertThat(client.save(big, client.artifact(configuration, key))).as(() -> stateAndLog(container))
           .isEqualTo(new Reply(true, ""));
-      Path back = work.resolve("gibibyte-back.bin");
+      // At most 2 GiB on this disk at once (the backend's copy and one local file), not 3.
+      Files.delete(big);
       assertThat(client.load(client.artifact(configuration, key), back)).as(() -> stateAndLog(container))
           .isEqualTo(new Reply(true, ""));
       assertThat(Files.size(back)).isEqualTo(1L << 30);
-      assertThat(TestData.sha256(back)).isEqualTo(TestData.sha256(big));
+      assertThat(TestData.sha256(back)).isEqualTo(digest);
       Files.delete(back);
       assertThat(client.delete(client.artifact(configuration, key))).isEqualTo(new Reply(true, ""));
     } finally {
       Files.deleteIfExists(big);
+      Files.deleteIfExists(back);
     }
     String state = podman.check(List.of("inspect", "--format", "{{.State.Running}} {{.State.OOMKilled}}", container), 30).output().strip();
     assertThat(state).as("still running, never OOM-killed").isEqualTo("true false");

@@ -1,6 +1,7 @@
 package dev.argoartifact.testkit.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -36,11 +37,11 @@ public final class StartupBenchmark {
       Path root = Path.of(podman.check(List.of("mount", container), 60).output().strip());
       List<Double> cached = new ArrayList<>();
       List<Double> plain = new ArrayList<>();
+      // Socket paths are limited to 107 bytes: bind a short host directory into the image's /tmp.
+      Path sockets = Files.createTempDirectory(Path.of("/tmp"), "startup-");
       try {
         mount("proc", root.resolve("proc"), "-t", "proc", "proc");
         mount("dev", root.resolve("dev"), "--bind", "/dev");
-        // Socket paths are limited to 107 bytes: bind a short host directory into the image's /tmp.
-        Path sockets = Files.createTempDirectory(Path.of("/tmp"), "startup-");
         new ProcessBuilder("chmod", "777", sockets.toString()).start().waitFor();
         mount("socket directory", root.resolve("tmp/startup"), "--bind", sockets.toString());
         for (int round = 0; round < rounds; round++) {
@@ -57,6 +58,7 @@ public final class StartupBenchmark {
         new ProcessBuilder("umount", root.resolve("tmp/startup").toString()).start().waitFor();
         podman.run(List.of("umount", container), 60);
         podman.remove(container);
+        LocalTree.delete(sockets);
       }
       double withMs = Measure.median(cached) * 1000;
       double withoutMs = Measure.median(plain) * 1000;

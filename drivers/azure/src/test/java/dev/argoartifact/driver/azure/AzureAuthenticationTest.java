@@ -21,11 +21,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every way to authenticate, and the bad inputs users will make, against Azurite. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AzureAuthenticationTest {
-  private Path work;
+  // Static: JUnit makes it before the @BeforeAll below and removes it after the class.
+  @TempDir
+  static Path work;
   private AzuriteServer azurite;
   private InProcessDriver driver;
   private ArtifactClient client;
@@ -35,7 +38,6 @@ class AzureAuthenticationTest {
   @BeforeAll
   void start() throws Exception {
     AzuriteServer.assumeInstalled();
-    work = Files.createTempDirectory("azure-auth-");
     azurite = new AzuriteServer(work).start(0);
     container = azurite.admin().createBlobContainer("auth");
     driver = new InProcessDriver(new AzureDriver(), work.resolve("plugin/socket"));

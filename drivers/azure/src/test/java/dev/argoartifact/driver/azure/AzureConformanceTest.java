@@ -11,7 +11,7 @@ class AzureConformanceTest extends ArtifactDriverConformance {
   @Override
   protected ConformanceFixture createFixture() throws Exception {
     AzuriteServer.assumeInstalled();
-    Path work = Files.createTempDirectory("azure-conformance-");
+    Path work = scratchDirectory("azure-conformance-");
     AzuriteServer azurite = new AzuriteServer(work).start(0);
     azurite.admin().createBlobContainer("artifacts");
     Path key = Files.writeString(work.resolve("account-key"), AzuriteServer.KEY);

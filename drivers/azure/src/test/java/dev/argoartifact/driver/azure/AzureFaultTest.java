@@ -18,11 +18,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The network between the driver and Azurite fails in the middle of transfers. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AzureFaultTest {
-  private Path work;
+  // Static: JUnit makes it before the @BeforeAll below and removes it after the class.
+  @TempDir
+  static Path work;
   private AzuriteServer azurite;
   private TcpProxy proxy;
   private InProcessDriver driver;
@@ -33,7 +36,6 @@ class AzureFaultTest {
   @BeforeAll
   void start() throws Exception {
     AzuriteServer.assumeInstalled();
-    work = Files.createTempDirectory("azure-fault-");
     azurite = new AzuriteServer(work).start(0);
     container = azurite.admin().createBlobContainer("faults");
     proxy = new TcpProxy(azurite.port());

@@ -8,7 +8,6 @@ import com.google.cloud.storage.StorageOptions;
 import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
 import dev.argoartifact.testkit.conformance.ConformanceFixture;
 import dev.argoartifact.testkit.conformance.InProcessFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -41,7 +40,7 @@ class GcsFakeServerConformanceTest extends ArtifactDriverConformance {
     StorageOptions.newBuilder().setHost(endpoint).setProjectId("test").setCredentials(NoCredentials.getInstance())
         .build().getService().create(BucketInfo.of("argo-artifacts"));
     String configuration = "bucket: argo-artifacts\nprojectId: test\nendpoint: " + endpoint + "\n";
-    Path work = Files.createTempDirectory("gcs-fake-server-");
+    Path work = scratchDirectory("gcs-fake-server-");
     return InProcessFixture.builder(
             new GcsDriver(options -> options.setCredentials(NoCredentials.getInstance()).build().getService()), work)
         .configuration(configuration)

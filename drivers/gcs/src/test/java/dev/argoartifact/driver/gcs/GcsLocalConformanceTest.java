@@ -5,7 +5,6 @@ import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
 import dev.argoartifact.testkit.conformance.ConformanceFixture;
 import dev.argoartifact.testkit.conformance.InProcessFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -17,7 +16,7 @@ import java.nio.file.Path;
 class GcsLocalConformanceTest extends ArtifactDriverConformance {
   @Override
   protected ConformanceFixture createFixture() throws Exception {
-    Path work = Files.createTempDirectory("gcs-conformance-");
+    Path work = scratchDirectory("gcs-conformance-");
     Storage fake = LocalStorageHelper.getOptions().getService();
     // Small ranges, so the 100 MiB check goes through the runtime's parallel ranged download.
     String configuration = String.join("\n",

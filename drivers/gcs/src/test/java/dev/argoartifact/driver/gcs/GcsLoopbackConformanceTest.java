@@ -3,7 +3,6 @@ package dev.argoartifact.driver.gcs;
 import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
 import dev.argoartifact.testkit.conformance.ConformanceFixture;
 import dev.argoartifact.testkit.conformance.InProcessFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -15,7 +14,7 @@ import java.nio.file.Path;
 class GcsLoopbackConformanceTest extends ArtifactDriverConformance {
   @Override
   protected ConformanceFixture createFixture() throws Exception {
-    Path work = Files.createTempDirectory("gcs-loopback-conformance-");
+    Path work = scratchDirectory("gcs-loopback-conformance-");
     GcsLoopbackApi api = new GcsLoopbackApi(work.resolve("bucket"));
     // Small chunks and ranges: resumable uploads span several requests, and the 100 MiB check
     // goes through the runtime's parallel ranged download.

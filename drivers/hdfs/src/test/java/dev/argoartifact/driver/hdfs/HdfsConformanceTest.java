@@ -3,14 +3,13 @@ package dev.argoartifact.driver.hdfs;
 import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
 import dev.argoartifact.testkit.conformance.ConformanceFixture;
 import dev.argoartifact.testkit.conformance.InProcessFixture;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The whole conformance suite against a MiniDFSCluster, with simple authentication. */
 class HdfsConformanceTest extends ArtifactDriverConformance {
   @Override
   protected ConformanceFixture createFixture() throws Exception {
-    Path work = Files.createTempDirectory("hdfs-conformance-");
+    Path work = scratchDirectory("hdfs-conformance-");
     MiniHdfs hdfs = MiniHdfs.start(work, 1);
     hdfs.directory("/artifacts", MiniHdfs.USER, "755");
     return InProcessFixture.builder(new HdfsDriver(), work)

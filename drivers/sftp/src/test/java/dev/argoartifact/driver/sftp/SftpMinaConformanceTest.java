@@ -9,7 +9,7 @@ import java.nio.file.Path;
 class SftpMinaConformanceTest extends ArtifactDriverConformance {
   @Override
   protected ConformanceFixture createFixture() throws Exception {
-    Path work = Files.createTempDirectory("sftp-mina-");
+    Path work = scratchDirectory("sftp-mina-");
     Path root = Files.createDirectories(work.resolve("server-root"));
     Files.createDirectories(root.resolve("artifacts"));
     String password = "mina-Passw0rd-" + System.nanoTime();

@@ -12,7 +12,7 @@ class SftpOpenSshConformanceTest extends ArtifactDriverConformance {
   @Override
   protected ConformanceFixture createFixture() throws Exception {
     assumeTrue(OpenSshServer.installed(), "OpenSSH's sshd is not installed (.ci/run installs openssh-server)");
-    Path work = Files.createTempDirectory("sftp-openssh-");
+    Path work = scratchDirectory("sftp-openssh-");
     Path base = Files.createDirectories(work.resolve("artifacts"));
     SshKeys clientKey = SshKeys.generate(work, "client_key");
     OpenSshServer server = new OpenSshServer(work, SshKeys.generate(work, "host_key"), clientKey).start();

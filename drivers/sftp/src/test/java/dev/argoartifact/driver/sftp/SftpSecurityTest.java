@@ -15,11 +15,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Authentication, host keys, configuration errors and server-side symlinks, against MINA SSHD. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SftpSecurityTest {
-  private Path work;
+  // Static: JUnit makes it before the @BeforeAll below and removes it after the class.
+  @TempDir
+  static Path work;
   private Path root;
   private String password;
   private SshKeys clientKey;
@@ -30,7 +33,6 @@ class SftpSecurityTest {
 
   @BeforeAll
   void start() throws Exception {
-    work = Files.createTempDirectory("sftp-security-");
     root = Files.createDirectories(work.resolve("root"));
     Files.createDirectories(root.resolve("artifacts"));
     password = "Correct-Horse-" + System.nanoTime();

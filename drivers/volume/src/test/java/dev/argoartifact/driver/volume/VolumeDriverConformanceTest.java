@@ -11,7 +11,7 @@ class VolumeDriverConformanceTest extends ArtifactDriverConformance {
 
   @Override
   protected ConformanceFixture createFixture() throws Exception {
-    Path base = Files.createTempDirectory("volume-conformance-");
+    Path base = scratchDirectory("volume-conformance-");
     Path root = Files.createDirectories(base.resolve("artifacts"));
     return InProcessFixture.builder(new VolumeDriver(), base)
         .configuration("root: " + root)

@@ -24,7 +24,7 @@ class VolumeImageConformanceIT extends ArtifactDriverConformance {
     Path tar = Path.of("target/jib-image.tar").toAbsolutePath();
     assumeTrue(Files.exists(tar), "no image built at " + tar + " (bin/images builds them)");
     String image = podman.load(tar);
-    Path work = Files.createTempDirectory("volume-image-conformance-");
+    Path work = scratchDirectory("volume-image-conformance-");
     Path artifacts = Files.createDirectories(work.resolve("artifacts"));
     Path plugin = Files.createDirectories(work.resolve("plugin"));
     for (Path p : List.of(work, artifacts, plugin)) {

@@ -32,7 +32,7 @@ class VolumeImageIT extends DriverImageChecks {
 
   @Override
   protected String roundTripConfiguration() throws Exception {
-    artifacts = Files.createTempDirectory("volume-image-artifacts-");
+    artifacts = Files.createDirectories(work.resolve("artifacts"));
     Files.setPosixFilePermissions(artifacts, PosixFilePermissions.fromString("rwxrwxrwx"));
     return "root: /mnt/artifacts";
   }
