@@ -114,6 +114,11 @@ class ArgoArtifactCliTest {
       assertThat(report.exit()).as(report.out()).isZero();
       assertThat(report.out()).contains("0 failed").contains("lifecycle     pass").contains("files         pass")
           .contains("storage       skipped");
+      // The launched drivers' output is kept for the user, who removes it; so does this test.
+      Path log = Path.of(report.out().lines().filter(l -> l.startsWith("output of the launched driver processes: "))
+          .findFirst().orElseThrow().substring("output of the launched driver processes: ".length()));
+      assertThat(Files.readString(log)).contains("\"msg\":\"serving\"");
+      Files.delete(log);
     } finally {
       driver.destroy();
       assertThat(driver.waitFor(10, TimeUnit.SECONDS)).isTrue();
