@@ -21,10 +21,11 @@ public record TransferSettings(
     Long parallelReadThreshold,
     @JsonPropertyDescription("Size in bytes of each parallel download range (default 16 MiB).")
     Long parallelReadPartSize,
-    @JsonPropertyDescription("Bytes a download written by the runtime (parallel ranges, or one stream where the driver has no"
-        + " download of its own) may leave unwritten in the page cache before it forces them to disk, so that a container's"
-        + " memory limit also holds its dirty pages. Default: 16 MiB when the driver runs under a memory limit, else 0,"
-        + " which leaves write-back to the kernel.")
+    @JsonPropertyDescription("Bytes a Load may have written, across all the files it writes at once, and not yet forced to"
+        + " disk; beyond that its writers wait for the disk, so that a container's memory limit also holds its dirty pages."
+        + " Covers what the runtime writes (parallel ranges, or one stream where the driver has no download of its own);"
+        + " files under a quarter of it are left to the kernel. Default: 16 MiB when the driver runs under a memory limit,"
+        + " else 0, which leaves write-back to the kernel.")
     Long maxUnflushedBytes) {
 
   public static final TransferSettings DEFAULTS =

@@ -7,6 +7,7 @@ import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.StorageCapability;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -23,6 +24,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -36,18 +39,33 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class ArtifactOperations {
   /** Argo's Go client refuses replies over 4 MiB; keep a margin for framing. */
   public static final int MAX_LIST_REPLY_BYTES = 4 * 1024 * 1024 - 64 * 1024;
+  /** The buffer the runtime copies a stream through (see copy). */
+  static final int COPY_BUFFER_BYTES = 1 << 20;
+  /** Parallel ranges of one file at most: beyond that, more streams only add memory. */
+  static final int MAX_PARTS_PER_FILE = 8;
 
   private final ArtifactStorage storage;
   private final TransferSettings settings;
   private final Retrier retrier;
   /** Otherwise the runtime streams {@code openRead} into the file itself, bounding its dirty pages. */
   private final boolean nativeDownload;
+  private final TransferMemory memory;
+  /** What one transfer reserves: the storage's own buffers and the runtime's copy buffer. */
+  private final long transferBytes;
 
+  /** With a budget of its own: half the heap (tests, tools). */
   public ArtifactOperations(ArtifactStorage storage, TransferSettings settings) {
+    this(storage, settings, TransferMemory.ofHeap());
+  }
+
+  /** Sharing {@code memory} with every other operation of the process (the server). */
+  public ArtifactOperations(ArtifactStorage storage, TransferSettings settings, TransferMemory memory) {
     this.storage = storage;
     this.settings = settings.withDefaults();
     this.retrier = new Retrier(this.settings, storage::isTransient);
     this.nativeDownload = overridesReadToFile(storage);
+    this.memory = memory;
+    this.transferBytes = storage.heapBytesPerTransfer() + COPY_BUFFER_BYTES;
   }
 
   public ArtifactStorage storage() {
@@ -58,10 +76,7 @@ public final class ArtifactOperations {
   public long save(ArtifactKey key, Path local) throws IOException {
     if (Files.isRegularFile(local)) {
       long size = Files.size(local);
-      retrier.call("save " + key, () -> {
-        storage.writeFile(key.value(), local);
-        return null;
-      });
+      upload(key.value(), local);
       return size;
     }
     if (Files.isDirectory(local)) {
@@ -90,16 +105,22 @@ public final class ArtifactOperations {
       }
       String childKey = key.child(relative);
       parallel.submit(() -> {
-        retrier.call("save " + childKey, () -> {
-          storage.writeFile(childKey, file);
-          return null;
-        });
+        upload(childKey, file);
         bytes.addAndGet(size);
       });
       if (!parallel.healthy()) {
         throw new StopWalk();
       }
     });
+  }
+
+  private void upload(String key, Path file) throws IOException {
+    try (TransferMemory.Reservation reserved = memory.reserve(transferBytes)) {
+      retrier.call("save " + key, () -> {
+        storage.writeFile(key, file);
+        return null;
+      });
+    }
   }
 
   /**
@@ -113,7 +134,7 @@ public final class ArtifactOperations {
     if (file.isPresent()) {
       Path partial = partialSibling(local);
       try {
-        download(file.get(), partial);
+        download(file.get(), partial, new UnflushedBytes(settings.maxUnflushedBytes()));
         moveIntoPlace(partial, local);
       } finally {
         Files.deleteIfExists(partial);
@@ -125,6 +146,7 @@ public final class ArtifactOperations {
       Files.createDirectory(partial);
       AtomicLong bytes = new AtomicLong();
       AtomicLong count = new AtomicLong();
+      UnflushedBytes unflushed = new UnflushedBytes(settings.maxUnflushedBytes());
       try (BoundedParallel parallel = new BoundedParallel("load", settings.filesInFlight())) {
         String prefix = key.directoryPrefix();
         storage.list(prefix, object -> {
@@ -133,7 +155,7 @@ public final class ArtifactOperations {
           count.incrementAndGet();
           parallel.submit(() -> {
             Files.createDirectories(target.getParent());
-            download(object, target);
+            download(object, target, unflushed);
             bytes.addAndGet(object.size());
           });
           return parallel.healthy();
@@ -304,7 +326,14 @@ public final class ArtifactOperations {
     return storage.startWrite(key.value());
   }
 
-  private void download(ObjectInfo object, Path target) throws IOException {
+  private void download(ObjectInfo object, Path target, UnflushedBytes unflushed) throws IOException {
+    try (TransferMemory.Reservation reserved = memory.reserve(transferBytes)) {
+      downloadReserved(object, target, unflushed);
+    }
+  }
+
+  /** Under one transfer's reservation; a parallel download reserves its extra ranges itself. */
+  private void downloadReserved(ObjectInfo object, Path target, UnflushedBytes unflushed) throws IOException {
     boolean ranged = storage.capabilities().contains(StorageCapability.RANGED_READ)
         && object.size() >= settings.parallelReadThreshold();
     if (!ranged) {
@@ -313,9 +342,9 @@ public final class ArtifactOperations {
           storage.readToFile(object.key(), target);
         } else {
           try (FileChannel channel = openTarget(target);
-              UnflushedBytes unflushed = new UnflushedBytes(channel, settings.maxUnflushedBytes());
+              UnflushedBytes.File unflushedFile = unflushed.track(channel);
               InputStream in = storage.openRead(object.key())) {
-            copy(object.key(), in, channel, 0, object.size(), unflushed);
+            copy(object.key(), in, channel, 0, object.size(), unflushedFile);
             if (in.read() != -1) {
               throw new IOException("object '" + object.key() + "' grew beyond its " + object.size() + " bytes while loading");
             }
@@ -330,23 +359,62 @@ public final class ArtifactOperations {
       return;
     }
     long partSize = settings.parallelReadPartSize();
+    int maxParts = Math.min(settings.filesInFlight(), MAX_PARTS_PER_FILE);
+    // Ranges run on the file's own reservation, plus each extra one the budget has room for
+    // now: alone, a large file gets every part; among many files, it may get no extra one.
+    List<TransferMemory.Reservation> extras = new ArrayList<>();
+    Semaphore slots = new Semaphore(1);
     try (FileChannel channel = openTarget(target);
-        UnflushedBytes unflushed = new UnflushedBytes(channel, settings.maxUnflushedBytes());
-        BoundedParallel parts = new BoundedParallel("range", Math.min(settings.filesInFlight(), 8))) {
+        UnflushedBytes.File unflushedFile = unflushed.track(channel);
+        BoundedParallel parts = new BoundedParallel("range", maxParts)) {
       for (long offset = 0; offset < object.size(); offset += partSize) {
         long start = offset;
         long length = Math.min(partSize, object.size() - offset);
-        parts.submit(() -> retrier.call("load " + object.key() + " @" + start, () -> {
-          try (InputStream in = storage.openRead(object.key(), start, length)) {
-            copy(object.key(), in, channel, start, length, unflushed);
+        while (extras.size() < maxParts - 1) {
+          Optional<TransferMemory.Reservation> extra = memory.tryReserve(transferBytes);
+          if (extra.isEmpty()) {
+            break;
           }
-          return null;
-        }));
+          extras.add(extra.get());
+          slots.release();
+        }
+        if (!awaitSlot(slots, parts)) {
+          break;
+        }
+        parts.submit(() -> {
+          try {
+            retrier.call("load " + object.key() + " @" + start, () -> {
+              try (InputStream in = storage.openRead(object.key(), start, length)) {
+                copy(object.key(), in, channel, start, length, unflushedFile);
+              }
+              return null;
+            });
+          } finally {
+            slots.release();
+          }
+        });
         if (!parts.healthy()) {
           break;
         }
       }
       parts.finish();
+    } finally {
+      extras.forEach(TransferMemory.Reservation::close);
+    }
+  }
+
+  /** Waits for a range to finish; false once one has failed (a skipped part frees no slot). */
+  private static boolean awaitSlot(Semaphore slots, BoundedParallel parts) throws IOException {
+    try {
+      while (!slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+        if (!parts.healthy()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
     }
   }
 
@@ -359,8 +427,8 @@ public final class ArtifactOperations {
    * object); a stream that ends early is an error. Bytes beyond the length are left unread.
    */
   private static void copy(String key, InputStream in, FileChannel channel, long start, long length,
-      UnflushedBytes unflushed) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(1 << 20, length)));
+      UnflushedBytes.File unflushed) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(COPY_BUFFER_BYTES, length)));
     long position = start;
     while (position < start + length) {
       buffer.clear();

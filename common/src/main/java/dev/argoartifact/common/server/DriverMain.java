@@ -46,6 +46,7 @@ public final class DriverMain {
       serving.put("socket", server.socket().toString());
       serving.put("startupMs", (System.nanoTime() - started) / 1_000_000);
       ContainerMemory.limitBytes().ifPresent(limit -> serving.put("memoryLimitMiB", limit >> 20));
+      serving.put("transferMemoryMiB", runtime.transferMemory().totalBytes() >> 20);
       JsonLog.info("serving", serving);
       // What the first Load or Save would otherwise initialise (the YAML binder, about 30 ms on
       // two cores) is readied while the server waits: Argo's executor looks for the socket only

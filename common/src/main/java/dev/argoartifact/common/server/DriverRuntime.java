@@ -5,6 +5,7 @@ import dev.argoartifact.common.config.ConfigurationBinder;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.semantics.ArtifactException;
 import dev.argoartifact.common.semantics.ArtifactOperations;
+import dev.argoartifact.common.semantics.TransferMemory;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import java.io.Closeable;
@@ -28,6 +29,8 @@ public final class DriverRuntime<C> implements Closeable {
   private final SecretResolver secrets;
   private final Map<String, ArtifactOperations> cache = new LinkedHashMap<>(16, 0.75f, true);
   private final List<ArtifactStorage> evicted = new ArrayList<>();
+  /** One budget for the process: concurrent calls (the Argo Server's UI) share the heap too. */
+  private final TransferMemory memory = TransferMemory.ofHeap();
 
   public DriverRuntime(ArtifactDriver<C> driver, String operatorDefaults, SecretResolver secrets) {
     this.driver = driver;
@@ -37,6 +40,11 @@ public final class DriverRuntime<C> implements Closeable {
 
   public ArtifactDriver<C> driver() {
     return driver;
+  }
+
+  /** The heap every transfer in flight shares. */
+  public TransferMemory transferMemory() {
+    return memory;
   }
 
   /** Readies the configuration binder off the first call's path; see {@link ConfigurationBinder#warmUp()}. */
@@ -66,7 +74,7 @@ public final class DriverRuntime<C> implements Closeable {
     } catch (IOException e) {
       throw new ArtifactException("cannot connect to the " + driver.name() + " storage: " + e.getMessage(), e);
     }
-    ArtifactOperations operations = new ArtifactOperations(storage, driver.transferSettings(config));
+    ArtifactOperations operations = new ArtifactOperations(storage, driver.transferSettings(config), memory);
     synchronized (cache) {
       ArtifactOperations raced = cache.get(configuration);
       if (raced != null) {

@@ -62,6 +62,17 @@ public interface ArtifactStorage extends Closeable {
     return Set.of();
   }
 
+  /**
+   * The most heap one transfer holds while in flight: a file's upload or download through this
+   * storage's SDK (its buffers, queues and parallel parts), or one range of a parallel download.
+   * The runtime starts only as many transfers at once as fit in half the heap, so a driver in
+   * a small container slows down instead of running out of memory. Measure it: an estimate too
+   * low fails there, one too high costs parallelism.
+   */
+  default long heapBytesPerTransfer() {
+    return 1 << 20;
+  }
+
   /** Uploads a local file atomically. Drivers override this for native parallel uploads. */
   default void writeFile(String key, Path source) throws IOException {
     try (AtomicWrite write = startWrite(key)) {

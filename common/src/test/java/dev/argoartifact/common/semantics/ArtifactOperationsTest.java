@@ -223,6 +223,101 @@ class ArtifactOperationsTest {
     assertThat(ranges).hasSize(6);
   }
 
+  /** Ranged reads that count how many streams are open at once, and overlap long enough to tell. */
+  private static final class CountingRangedStorage extends MemoryStorage {
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger mostOpen = new AtomicInteger();
+
+    CountingRangedStorage() {
+      super(StorageCapability.RANGED_READ);
+    }
+
+    @Override
+    public long heapBytesPerTransfer() {
+      return 1 << 20;
+    }
+
+    @Override
+    public java.io.InputStream openRead(String key, long offset, long length) throws IOException {
+      mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new java.io.InterruptedIOException();
+      }
+      return new java.io.FilterInputStream(super.openRead(key, offset, length)) {
+        @Override
+        public void close() throws IOException {
+          open.decrementAndGet();
+          super.close();
+        }
+      };
+    }
+  }
+
+  @Test
+  void filesAndTheirRangesShareOneMemoryBudget() throws IOException {
+    CountingRangedStorage storage = new CountingRangedStorage();
+    byte[][] contents = new byte[6][];
+    for (int i = 0; i < contents.length; i++) {
+      contents[i] = new byte[(4 << 20) + i];
+      new java.util.Random(i).nextBytes(contents[i]);
+      storage.put("tree/f" + i + ".bin", contents[i]);
+    }
+    // 16 files in flight and 4 ranges each would be 24 streams; 2 MiB a transfer, 6 MiB fit 3.
+    TransferSettings settings = new TransferSettings(16, 2, "1ms", "2ms", 1L << 20, 1L << 20, null);
+    Path target = dir.resolve("loaded");
+    new ArtifactOperations(storage, settings, new TransferMemory(6L << 20)).load(ArtifactKey.parse("tree"), target);
+    for (int i = 0; i < contents.length; i++) {
+      assertThat(Files.readAllBytes(target.resolve("f" + i + ".bin"))).isEqualTo(contents[i]);
+    }
+    assertThat(storage.mostOpen.get()).as("streams open at once").isBetween(2, 3);
+    assertThat(storage.open.get()).isZero();
+  }
+
+  @Test
+  void aFileAloneGetsParallelRangesFromTheBudget() throws IOException {
+    CountingRangedStorage storage = new CountingRangedStorage();
+    byte[] content = new byte[8 << 20];
+    new java.util.Random(3).nextBytes(content);
+    storage.put("big.bin", content);
+    TransferSettings settings = new TransferSettings(16, 2, "1ms", "2ms", 1L << 20, 1L << 20, null);
+    Path target = Files.createDirectories(dir.resolve("in")).resolve("big.tmp");
+    new ArtifactOperations(storage, settings, new TransferMemory(64L << 20)).load(ArtifactKey.parse("big.bin"), target);
+    assertThat(Files.readAllBytes(target)).isEqualTo(content);
+    assertThat(storage.mostOpen.get()).as("ranges at once: the file's own and up to 7 extra").isBetween(4, 8);
+  }
+
+  @Test
+  void aDirectorySaveHoldsNoMoreTransfersThanTheBudgetFits() throws IOException {
+    AtomicInteger open = new AtomicInteger();
+    AtomicInteger mostOpen = new AtomicInteger();
+    MemoryStorage storage = new MemoryStorage() {
+      @Override
+      public long heapBytesPerTransfer() {
+        return 3 << 20;
+      }
+
+      @Override
+      public void writeFile(String key, Path source) throws IOException {
+        mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        try {
+          Thread.sleep(20);
+          super.writeFile(key, source);
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException();
+        } finally {
+          open.decrementAndGet();
+        }
+      }
+    };
+    // 4 MiB a transfer (3 and the copy buffer): 8 MiB fit 2 of the 16 files in flight.
+    new ArtifactOperations(storage, new TransferSettings(16, 1, null, null, null, null, null), new TransferMemory(8L << 20))
+        .save(ArtifactKey.parse("out"), tree(12));
+    assertThat(storage.objects).hasSize(12);
+    assertThat(mostOpen.get()).isEqualTo(2);
+  }
+
   @Test
   void batchDeleteIsUsedInBoundedBatchesWhenSupported() throws IOException {
     List<Integer> batches = new ArrayList<>();

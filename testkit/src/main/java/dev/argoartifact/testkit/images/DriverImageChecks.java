@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.ScratchDirectories;
@@ -191,47 +192,71 @@ public abstract class DriverImageChecks {
     assertThat(reply.error()).contains(badConfigurationMessage()).doesNotContain("\tat ");
   }
 
-  /** Why the 1 GiB memory check cannot give a verdict for this driver here, or null when it can. */
+  /** Why the 1 GiB memory checks cannot give a verdict for this driver here, or null when they can. */
   protected String memoryCheckUnavailable() {
     return null;
   }
 
+  /** What a memory check transfers, written under its scratch directory. */
+  @FunctionalInterface
+  private interface Gibibyte {
+    Path write(Path scratch) throws IOException;
+  }
+
   @Test
   void aGibibyteSaveAndLoadFitUnderA256MiBMemoryLimit() throws Exception {
+    underA256MiBLimit("a 1 GiB file", scratch -> TestData.write(scratch.resolve("gibibyte.bin"), 1L << 30, 9));
+  }
+
+  /** Sixteen files at once (transfer.filesInFlight), each with its own SDK buffers and dirty pages. */
+  @Test
+  void aGibibyteDirectoryOf16FilesFitsUnderA256MiBMemoryLimit() throws Exception {
+    underA256MiBLimit("a directory of 16 files of 64 MiB", scratch -> {
+      Path dir = scratch.resolve("gibibyte-tree");
+      for (int i = 0; i < 16; i++) {
+        TestData.write(dir.resolve("part-" + i + ".bin"), 64L << 20, 100 + i);
+      }
+      return dir;
+    });
+  }
+
+  private void underA256MiBLimit(String what, Gibibyte gibibyte) throws Exception {
     String unavailable = memoryCheckUnavailable();
     assumeTrue(unavailable == null, unavailable);
     String configuration = roundTripConfiguration();
     assumeTrue(configuration != null, "no backend for " + driver() + " is reachable from a container here");
     List<String> options = new ArrayList<>(roundTripOptions());
     options.add("--memory=256m");
-    ArtifactClient client = start(pluginDirectory("memory"), options);
+    Path scratch = pluginDirectory("memory-" + System.nanoTime());
+    ArtifactClient client = start(scratch, options);
     String container = lastContainer();
-    Path big = TestData.write(work.resolve("gibibyte.bin"), 1L << 30, 9);
-    Path back = work.resolve("gibibyte-back.bin");
-    String key = "image-it/memory-" + System.nanoTime() + ".bin";
+    String key = "image-it/memory-" + System.nanoTime();
+    Path back = scratch.resolve("loaded");
+    Path source = null;
     try {
-      String digest = TestData.sha256(big);
-      assertThat(client.save(big, client.artifact(configuration, key))).as(() -> stateAndLog(container))
+      source = gibibyte.write(scratch);
+      Map<String, String> digests = TestData.treeDigests(source);
+      assertThat(client.save(source, client.artifact(configuration, key))).as(() -> stateAndLog(container))
           .isEqualTo(new Reply(true, ""));
-      // At most 2 GiB on this disk at once (the backend's copy and one local file), not 3.
-      Files.delete(big);
+      // At most 2 GiB on this disk at once (the backend's copy and one local copy), not 3.
+      LocalTree.delete(source);
       assertThat(client.load(client.artifact(configuration, key), back)).as(() -> stateAndLog(container))
           .isEqualTo(new Reply(true, ""));
-      assertThat(Files.size(back)).isEqualTo(1L << 30);
-      assertThat(TestData.sha256(back)).isEqualTo(digest);
-      Files.delete(back);
+      assertThat(TestData.treeDigests(back)).isEqualTo(digests);
       assertThat(client.delete(client.artifact(configuration, key))).isEqualTo(new Reply(true, ""));
     } finally {
-      Files.deleteIfExists(big);
-      Files.deleteIfExists(back);
+      if (source != null) {
+        LocalTree.delete(source);
+      }
+      LocalTree.delete(back);
     }
     String state = podman.check(List.of("inspect", "--format", "{{.State.Running}} {{.State.OOMKilled}}", container), 30).output().strip();
     assertThat(state).as("still running, never OOM-killed").isEqualTo("true false");
     String pid = podman.check(List.of("inspect", "--format", "{{.State.Pid}}", container), 30).output().strip();
     long peakKib = Files.readAllLines(Path.of("/proc", pid, "status")).stream().filter(l -> l.startsWith("VmHWM:"))
         .mapToLong(l -> Long.parseLong(l.replaceAll("\\D+", ""))).findFirst().orElseThrow();
-    System.out.printf(Locale.ROOT, "%s image: peak resident memory of the driver during a 1 GiB Save and Load: %d MiB%n",
-        driver(), peakKib >> 10);
+    System.out.printf(Locale.ROOT, "%s image: peak resident memory of the driver during Save and Load of %s: %d MiB%n",
+        driver(), what, peakKib >> 10);
     peakResidentMemoryBudgetMib().ifPresent(budget ->
         assertThat(peakKib >> 10).as("peak resident memory (VmHWM) in MiB").isLessThan(budget));
   }

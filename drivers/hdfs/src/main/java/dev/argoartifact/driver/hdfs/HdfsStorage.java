@@ -29,6 +29,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.hdfs.BlockMissingException;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
+import org.apache.hadoop.hdfs.client.HdfsClientConfigKeys;
 import org.apache.hadoop.ipc.RemoteException;
 import org.apache.hadoop.ipc.RetriableException;
 import org.apache.hadoop.ipc.StandbyException;
@@ -411,6 +412,21 @@ final class HdfsStorage implements ArtifactStorage {
   @Override
   public Set<StorageCapability> capabilities() {
     return EnumSet.of(StorageCapability.DIRECTORY_DELETE);
+  }
+
+  /**
+   * A write queues up to max-packets-in-flight packets (80 of 64 KiB by default: about 5 MiB
+   * each, 80 MiB for sixteen files, which ran a 256 MiB container's heap out), beside its copy
+   * buffer. Read from the configuration, so hadoopConfig's tuning counts.
+   */
+  @Override
+  public long heapBytesPerTransfer() {
+    long packet = fs.getConf().getLong(HdfsClientConfigKeys.DFS_CLIENT_WRITE_PACKET_SIZE_KEY,
+        HdfsClientConfigKeys.DFS_CLIENT_WRITE_PACKET_SIZE_DEFAULT);
+    long packets = fs.getConf().getLong(HdfsClientConfigKeys.Write.MAX_PACKETS_IN_FLIGHT_KEY,
+        HdfsClientConfigKeys.Write.MAX_PACKETS_IN_FLIGHT_DEFAULT);
+    // A packet's buffer also holds its header and checksums (4 bytes per 512).
+    return (packets + 1) * (packet + packet / 128 + 64) + bufferSize;
   }
 
   @Override
