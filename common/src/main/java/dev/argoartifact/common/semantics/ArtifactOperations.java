@@ -359,7 +359,8 @@ public final class ArtifactOperations {
       return;
     }
     long partSize = settings.parallelReadPartSize();
-    int maxParts = Math.min(settings.filesInFlight(), MAX_PARTS_PER_FILE);
+    long partCount = (object.size() + partSize - 1) / partSize;
+    int maxParts = (int) Math.min(Math.min(settings.filesInFlight(), MAX_PARTS_PER_FILE), partCount);
     // Ranges run on the file's own reservation, plus each extra one the budget has room for
     // now: alone, a large file gets every part; among many files, it may get no extra one.
     List<TransferMemory.Reservation> extras = new ArrayList<>();
