@@ -100,24 +100,24 @@ public final class Measure {
   }
 
   /**
-   * Loads the object at {@code key} under two configurations, alternating which goes first, and
-   * prints the medians of the Load alone and of the Load until its bytes are on disk (Load then
-   * {@code sync}): a setting that writes back during the Load pays inside it what the other leaves
-   * to the kernel for later.
-   */
-  /**
    * {@link #loadSideBySide} of {@code transfer.maxUnflushedBytes} 16 MiB (the default under a
    * memory limit) against 0 (the default without); {@code withMaxUnflushedBytes} turns a value
    * into the driver's configuration.
    */
   public static void flushedVersusKernelLoads(ArtifactClient client, String key, Path work, int rounds,
       java.util.function.LongFunction<String> withMaxUnflushedBytes) throws IOException, InterruptedException {
-    System.out.printf(Locale.ROOT, "Load forcing the file to disk every 16 MiB (the default under a memory limit)"
+    System.out.printf(Locale.ROOT, "Load keeping at most 16 MiB unflushed (the default under a memory limit)"
         + " against leaving write-back to the kernel (the default without)%n");
-    loadSideBySide(client, key, work, rounds, "every 16 MiB", withMaxUnflushedBytes.apply(16L << 20),
+    loadSideBySide(client, key, work, rounds, "16 MiB unflushed", withMaxUnflushedBytes.apply(16L << 20),
         "kernel", withMaxUnflushedBytes.apply(0));
   }
 
+  /**
+   * Loads the object at {@code key} under two configurations, alternating which goes first, and
+   * prints the medians of the Load alone and of the Load until its bytes are on disk (Load then
+   * {@code sync}): a setting that writes back during the Load pays inside it what the other leaves
+   * to the kernel for later.
+   */
   public static void loadSideBySide(ArtifactClient client, String key, Path work, int rounds,
       String nameA, String configA, String nameB, String configB) throws IOException, InterruptedException {
     List<List<Double>> load = List.of(new ArrayList<>(), new ArrayList<>());
