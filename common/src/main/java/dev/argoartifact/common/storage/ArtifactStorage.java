@@ -64,10 +64,10 @@ public interface ArtifactStorage extends Closeable {
 
   /**
    * The most heap one transfer holds while in flight: a file's upload or download through this
-   * storage's SDK (its buffers, queues and parallel parts), or one range of a parallel download.
-   * The runtime starts only as many transfers at once as fit in half the heap, so a driver in
-   * a small container slows down instead of running out of memory. Measure it: an estimate too
-   * low fails there, one too high costs parallelism.
+   * storage's SDK (its buffers, queues and parallel parts), or one range of a parallel download;
+   * the runtime adds its own 1 MiB copy buffer. It starts only as many transfers at once as fit
+   * in half the heap, so a driver in a small container slows down instead of running out of
+   * memory. Measure it: an estimate too low fails there, one too high costs parallelism.
    */
   default long heapBytesPerTransfer() {
     return 1 << 20;

@@ -96,26 +96,41 @@ class ArtifactOperationsTest {
     assertThat(attempts.get()).isEqualTo(4);
   }
 
+  /** Uploads that count how many run at once, and overlap long enough to tell. */
+  private static final class CountingUploads extends MemoryStorage {
+    final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger mostOpen = new AtomicInteger();
+    private final long heapBytesPerTransfer;
+
+    CountingUploads(long heapBytesPerTransfer) {
+      this.heapBytesPerTransfer = heapBytesPerTransfer;
+    }
+
+    @Override
+    public long heapBytesPerTransfer() {
+      return heapBytesPerTransfer;
+    }
+
+    @Override
+    public void writeFile(String key, Path source) throws IOException {
+      mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(20);
+        super.writeFile(key, source);
+      } catch (InterruptedException e) {
+        throw new java.io.InterruptedIOException();
+      } finally {
+        open.decrementAndGet();
+      }
+    }
+  }
+
   @Test
   void directoryTransfersRunInParallelWithinTheLimit() throws IOException {
-    AtomicInteger inFlight = new AtomicInteger();
-    AtomicInteger peak = new AtomicInteger();
-    MemoryStorage storage = new MemoryStorage() {
-      @Override
-      public void writeFile(String key, Path source) throws IOException {
-        peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        inFlight.decrementAndGet();
-        super.writeFile(key, source);
-      }
-    };
+    CountingUploads storage = new CountingUploads(1 << 20);
     new ArtifactOperations(storage, new TransferSettings(4, 1, null, null, null, null, null)).save(ArtifactKey.parse("p"), tree(24));
     assertThat(storage.objects).hasSize(24);
-    assertThat(peak.get()).isEqualTo(4);
+    assertThat(storage.mostOpen.get()).isEqualTo(4);
   }
 
   @Test
@@ -290,32 +305,12 @@ class ArtifactOperationsTest {
 
   @Test
   void aDirectorySaveHoldsNoMoreTransfersThanTheBudgetFits() throws IOException {
-    AtomicInteger open = new AtomicInteger();
-    AtomicInteger mostOpen = new AtomicInteger();
-    MemoryStorage storage = new MemoryStorage() {
-      @Override
-      public long heapBytesPerTransfer() {
-        return 3 << 20;
-      }
-
-      @Override
-      public void writeFile(String key, Path source) throws IOException {
-        mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-        try {
-          Thread.sleep(20);
-          super.writeFile(key, source);
-        } catch (InterruptedException e) {
-          throw new java.io.InterruptedIOException();
-        } finally {
-          open.decrementAndGet();
-        }
-      }
-    };
+    CountingUploads storage = new CountingUploads(3 << 20);
     // 4 MiB a transfer (3 and the copy buffer): 8 MiB fit 2 of the 16 files in flight.
     new ArtifactOperations(storage, new TransferSettings(16, 1, null, null, null, null, null), new TransferMemory(8L << 20))
         .save(ArtifactKey.parse("out"), tree(12));
     assertThat(storage.objects).hasSize(12);
-    assertThat(mostOpen.get()).isEqualTo(2);
+    assertThat(storage.mostOpen.get()).isEqualTo(2);
   }
 
   @Test
