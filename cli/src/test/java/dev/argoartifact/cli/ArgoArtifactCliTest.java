@@ -53,15 +53,17 @@ class ArgoArtifactCliTest {
     Run demo = run("demo");
     assertThat(demo.exit()).as(demo.err()).isZero();
     assertThat(demo.out()).contains("2. Save: uploaded directory").contains("-> 4 files:")
-        .contains("identical to the original: true").contains("IsDirectory now false").contains("done:");
+        .contains("identical to the original: true").contains("IsDirectory now false")
+        .contains("9. a workflow that names a root of its own (\"root: /\") is refused: save failed for key")
+        .contains("field 'root' is fixed by the operator").contains("done:");
   }
 
   @Test
   void everyClientCommandTalksToADriver() throws Exception {
     Path root = Files.createDirectories(dir.resolve("root"));
-    try (InProcessDriver driver = new InProcessDriver(new VolumeDriver(), dir.resolve("plugin/socket"))) {
+    try (InProcessDriver driver = new InProcessDriver(new VolumeDriver(), dir.resolve("plugin/socket"), "root: " + root)) {
       String socket = driver.socket().toString();
-      String config = "root: " + root;
+      String config = "transfer: {filesInFlight: 4}";
       Path tree = Files.createDirectories(dir.resolve("tree/sub"));
       Files.writeString(tree.resolve("a.txt"), "alpha");
       Files.writeString(dir.resolve("tree/top.txt"), "top");
@@ -99,7 +101,10 @@ class ArgoArtifactCliTest {
   void conformanceCommandPassesAgainstADriverProcess() throws Exception {
     Path root = Files.createDirectories(dir.resolve("root"));
     Path socket = dir.resolve("external/socket");
-    JavaDriverLauncher launcher = new JavaDriverLauncher("volume", Map.of(), dir.resolve("driver.log"));
+    // The operator's configuration in the driver's environment, as the Helm chart puts it there.
+    String operator = "root: " + root;
+    JavaDriverLauncher launcher = new JavaDriverLauncher("volume", Map.of("ARGO_ARTIFACT_DEFAULT_CONFIGURATION", operator),
+        dir.resolve("driver.log"));
     Process driver = launcher.start(socket);
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -107,13 +112,14 @@ class ArgoArtifactCliTest {
         Thread.sleep(20);
       }
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Run report = run("conformance", "-s", socket.toString(), "-c", "root: " + root, "--required-field", "root",
+      Run report = run("conformance", "-s", socket.toString(), "--locked-field", "root",
           "--large-file-mib", "16",
-          "--launch", "env ARGO_ARTIFACT_DRIVER=volume " + java + " -cp " + System.getProperty("java.class.path")
-              + " dev.argoartifact.common.server.DriverMain");
+          // The launch command is split at spaces: the operator's configuration as JSON, which needs none.
+          "--launch", "env ARGO_ARTIFACT_DRIVER=volume ARGO_ARTIFACT_DEFAULT_CONFIGURATION={\"root\":\"" + root + "\"} " + java
+              + " -cp " + System.getProperty("java.class.path") + " dev.argoartifact.common.server.DriverMain");
       assertThat(report.exit()).as(report.out()).isZero();
-      assertThat(report.out()).contains("0 failed").contains("lifecycle     pass").contains("files         pass")
-          .contains("storage       skipped");
+      assertThat(report.out()).contains("0 failed").containsPattern("lifecycle +pass").containsPattern("files +pass")
+          .containsPattern("hostile-author +pass").contains("PASS  everyLockedFieldRefusesAnOverride").containsPattern("storage +skipped");
       // The launched drivers' output is kept for the user, who removes it; so does this test.
       Path log = Path.of(report.out().lines().filter(l -> l.startsWith("output of the launched driver processes: "))
           .findFirst().orElseThrow().substring("output of the launched driver processes: ".length()));
@@ -147,14 +153,22 @@ class ArgoArtifactCliTest {
     Run typo = run(new ByteArrayInputStream("bucket: my-bucket\nprefx: argo/\n".getBytes(StandardCharsets.UTF_8)),
         "config", "validate", "--driver", "gcs", "-");
     assertThat(typo.exit()).isEqualTo(1);
-    assertThat(typo.err()).contains("unknown field 'prefx', did you mean 'prefix'?");
+    assertThat(typo.err()).contains("unknown field 'prefx' (in the operator's configuration), did you mean 'prefix'?");
     Path file = Files.writeString(dir.resolve("azure.yaml"),
         "accountName: myaccount\ncontainer: argo\naccountKey: {secretKeyRef: {name: azure, key: key}}\n");
     Run valid = run("config", "validate", "--driver", "azure", file.toString());
     assertThat(valid.exit()).as(valid.err()).isZero();
-    assertThat(valid.out()).contains("valid azure configuration");
+    assertThat(valid.out()).contains("valid azure operator configuration");
     Run missing = run(new ByteArrayInputStream("port: 22\n".getBytes(StandardCharsets.UTF_8)), "config", "validate", "--driver", "sftp");
-    assertThat(missing.err()).contains("field 'host' is required");
+    assertThat(missing.err()).contains("the operator's configuration is invalid: field 'host' is required");
+    Path workflow = Files.writeString(dir.resolve("workflow.yaml"), "prefix: team-a/\ntransfer: {filesInFlight: 4}\n");
+    Run admitted = run("config", "validate", "--driver", "azure", "--operator", file.toString(), workflow.toString());
+    assertThat(admitted.exit()).as(admitted.err()).isZero();
+    assertThat(admitted.out()).contains("valid azure workflow configuration (workflows may set: prefix, blockSize, maxConcurrency");
+    Path hostile = Files.writeString(dir.resolve("hostile.yaml"), "container: someone-elses\n");
+    Run refused = run("config", "validate", "--driver", "azure", "--operator", file.toString(), hostile.toString());
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("field 'container' is fixed by the operator of this driver");
   }
 
   @Test

@@ -113,7 +113,7 @@ class CatalogueTest {
     Files.writeString(sftp, original.replace("basePath: /srv/argo-artifacts", "basePath: srv/argo-artifacts"));
     assertThatThrownBy(() -> new IndexGenerator(root).generate())
         .as("the example is bound by the driver itself")
-        .hasMessageContaining("example.configuration is not a valid sftp configuration: field 'basePath' must be an absolute path");
+        .hasMessageContaining("example.configuration is not a valid sftp configuration: the operator's configuration is invalid: field 'basePath' must be an absolute path");
 
     Files.writeString(sftp, original.replace("name: sftp", "name: ftp"));
     assertThatThrownBy(() -> new IndexGenerator(root).generate())
@@ -135,7 +135,7 @@ class CatalogueTest {
   void aDriverReadmeWithAStaleReferenceTableIsReported() throws IOException {
     Path root = sources();
     Path readme = root.resolve("drivers/hdfs/README.md");
-    Files.writeString(readme, Files.readString(readme).replace("| `basePath` | string | yes |", "| `basePath` | string | no |"));
+    Files.writeString(readme, Files.readString(readme).replace("| `basePath` | where | string | yes |", "| `basePath` | where | string | no |"));
     assertThat(new IndexGenerator(root).stale()).containsExactly("drivers/hdfs/README.md");
   }
 

@@ -34,7 +34,17 @@ public interface ArtifactDriver<C> {
     if (configuration instanceof TransferSettings.Tunable tunable && tunable.transfer() != null) {
       return tunable.transfer().withDefaults();
     }
-    return TransferSettings.DEFAULTS;
+    return TransferSettings.defaults();
+  }
+
+  /**
+   * Where a storage for this configuration sends requests, and its credentials with them (hosts),
+   * or which local directory it uses. When a workflow chose one of them (a {@code @Where(destination
+   * = true)} field the operator opened), each must be on the operator's allow-list before the
+   * storage is opened. A configuration that names them only inside a secret may leave them out.
+   */
+  default java.util.List<Destination> destinations(C configuration) {
+    return java.util.List.of();
   }
 
   /**

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,46 +15,72 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.util.ArrayList;
+import dev.argoartifact.common.log.Printable;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
- * Binds the plugin's {@code configuration} string (YAML; JSON is YAML too) into a driver's typed
- * configuration record, on top of the operator's defaults. Errors name the field path and what
- * was expected ("unknown field 'contianer', did you mean 'container'?"), never echo a value.
+ * Binds a configuration (YAML; JSON is YAML too) into a driver's typed configuration record.
+ * Errors name the field path and what was expected ("unknown field 'contianer', did you mean
+ * 'container'?"), never echo a value. Defaults ({@link Default}) and ranges ({@link Range}) come
+ * from the record's annotations. Who may set which field is the trust boundary's business
+ * ({@code dev.argoartifact.common.trust}); this class only reads and binds.
  */
 public final class ConfigurationBinder<C> {
+  /**
+   * The longest configuration read at all, before parsing: a workflow's string is untrusted, and
+   * a 7 MB scalar cost 11 s of CPU and 450 MB to parse. Real configurations are under 4 KiB.
+   */
+  public static final int MAX_CHARS = 256 * 1024;
+  /** Nesting deeper than this is no configuration of ours. */
+  static final int MAX_DEPTH = 32;
+
   /**
    * Made on first use, not when the driver starts: building it takes a cold JVM tens of
    * milliseconds, which the server spends after it listens (see {@link ConfigurationBinder#warmUp()}).
    */
   private static final class Mapper {
-    static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder().build())
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-        .build();
+    static final ObjectMapper YAML;
+
+    static {
+      LoaderOptions loader = new LoaderOptions();
+      loader.setCodePointLimit(MAX_CHARS + 1);
+      loader.setNestingDepthLimit(MAX_DEPTH);
+      YAMLFactory factory = YAMLFactory.builder().loaderOptions(loader)
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).maxStringLength(MAX_CHARS).build())
+          .build();
+      SimpleModule durations = new SimpleModule("durations");
+      durations.addDeserializer(Duration.class, new Durations.Deserializer());
+      YAML = YAMLMapper.builder(factory)
+          .addModule(durations)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .build();
+    }
   }
 
   private final Class<C> type;
-  private final ObjectNode defaults;
 
-  /** @param defaultsYaml the operator's defaults for every artifact, or null for none */
-  public ConfigurationBinder(Class<C> type, String defaultsYaml) {
+  public ConfigurationBinder(Class<C> type) {
     this.type = type;
-    this.defaults = defaultsYaml == null || defaultsYaml.isBlank()
-        ? JsonNodeFactory.instance.objectNode()
-        : parseMapping(defaultsYaml, "the operator's default configuration");
   }
 
   public Class<C> type() {
@@ -74,29 +100,94 @@ public final class ConfigurationBinder<C> {
     }
   }
 
-  /** Parses, merges over the defaults and binds; throws {@link ConfigurationException}. */
+  /** Parses, checks the field names and binds one configuration on its own (tools, tests). */
   public C bind(String configuration) {
-    ObjectNode own = configuration == null || configuration.isBlank()
-        ? JsonNodeFactory.instance.objectNode()
-        : parseMapping(configuration, "the configuration");
-    ObjectNode merged = defaults.deepCopy();
-    merge(merged, own);
-    // Unknown fields first: a typo ("contianer") is the real cause of a "required" failure after it.
-    rejectUnknownFields(merged, Mapper.YAML.constructType(type), "", own);
-    requireFields(merged, type, "");
+    ObjectNode tree = parse(configuration, "the configuration");
+    rejectUnknownFields(tree, null);
+    return bind(tree);
+  }
+
+  /**
+   * Binds a tree whose field names were checked: fills defaults, checks ranges and required
+   * fields, and builds the record, whose constructor checks the rest.
+   */
+  public C bind(ObjectNode tree) {
+    ObjectNode effective = tree.deepCopy();
+    ConfigurationFields fields = ConfigurationFields.of(type);
+    applyDefaults(effective, fields);
+    checkRanges(effective, fields);
+    requireFields(effective, type, "");
     try {
-      return Mapper.YAML.treeToValue(merged, type);
+      return Mapper.YAML.treeToValue(effective, type);
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      throw explain(e, own);
+      throw explain(e);
     }
   }
 
-  private static void rejectUnknownFields(ObjectNode node, JavaType type, String path, ObjectNode own) {
+  /**
+   * A configuration text as a mapping; {@code what} names it in errors ("the configuration",
+   * "the operator's configuration"). Blank is an empty mapping. Size and nesting are bounded
+   * before anything else is done with the text.
+   */
+  public static ObjectNode parse(String text, String what) {
+    if (text == null || text.isBlank()) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    if (text.length() > MAX_CHARS) {
+      throw new ConfigurationException(null, what + " is " + text.length() + " characters long; at most " + MAX_CHARS
+          + " are read (a configuration names a location and references, not data)");
+    }
+    JsonNode node;
+    try {
+      node = Mapper.YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String problem = e.getOriginalMessage();
+      if (problem != null && problem.startsWith("Duplicate field")) {
+        String name = problem.substring("Duplicate field ".length()).replace("'", "").replace("\"", "");
+        throw new ConfigurationException(null, what + " has a duplicate field '" + Printable.of(name, 64) + "'" + where);
+      }
+      // SnakeYAML problems quote the offending text, which may be a secret: keep only the position.
+      throw new ConfigurationException(null, what + " is not valid YAML or JSON" + where);
+    }
+    if (node == null || node instanceof MissingNode || node.isNull()) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    if (!node.isObject()) {
+      throw new ConfigurationException(null, what + " must be a YAML mapping (field: value), not " + describe(node));
+    }
+    return (ObjectNode) node;
+  }
+
+  /** A JSON tree as a typed value (parts of a configuration: a policy, a secret reference). */
+  public static <T> T convert(JsonNode node, Class<T> type) {
+    try {
+      return Mapper.YAML.treeToValue(node, type);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw explain(e);
+    }
+  }
+
+  /**
+   * Refuses the first field no record declares, with the closest known name; {@code origin}
+   * ("the operator's configuration") is said when it is not the workflow's own.
+   */
+  public void rejectUnknownFields(ObjectNode tree, String origin) {
+    rejectUnknownFields(tree, origin, "");
+  }
+
+  /** The same for a tree that sits at {@code path} of a larger configuration ("policy"). */
+  public void rejectUnknownFields(ObjectNode tree, String origin, String path) {
+    rejectUnknownFields(tree, Mapper.YAML.constructType(type), path, origin);
+  }
+
+  private static void rejectUnknownFields(ObjectNode node, JavaType type, String path, String origin) {
     if (!isBean(type)) {
       return;
     }
     BeanDescription bean = Mapper.YAML.getDeserializationConfig().introspect(type);
-    Map<String, JavaType> known = new java.util.TreeMap<>();
+    Map<String, JavaType> known = new TreeMap<>();
     for (BeanPropertyDefinition property : bean.findProperties()) {
       known.put(property.getName(), property.getPrimaryType());
     }
@@ -104,11 +195,98 @@ public final class ConfigurationBinder<C> {
       String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
       JavaType propertyType = known.get(field.getKey());
       if (propertyType == null) {
-        throw unknownField(field.getKey(), path, List.copyOf(known.keySet()),
-            own.at("/" + fieldPath.replace("~", "~0").replace(".", "/")).isMissingNode());
+        throw unknownField(field.getKey(), path, List.copyOf(known.keySet()), origin);
       }
       if (field.getValue() instanceof ObjectNode child) {
-        rejectUnknownFields(child, propertyType, fieldPath, own);
+        rejectUnknownFields(child, propertyType, fieldPath, origin);
+      }
+    }
+  }
+
+  /** The value of a field nobody gives, as YAML would carry it; null when it has none. */
+  public static JsonNode defaultValue(ConfigurationFields.Field field) {
+    return field.defaultValue() == null ? null : literal(field, field.defaultValue());
+  }
+
+  /** A value written in an annotation or a policy ("16", "200ms", "true") as the field's JSON. */
+  public static JsonNode literal(ConfigurationFields.Field field, String text) {
+    if (field.isWholeNumber()) {
+      try {
+        return LongNode.valueOf(Long.parseLong(text.trim()));
+      } catch (NumberFormatException e) {
+        throw new ConfigurationException(field.path(), "expected a whole number");
+      }
+    }
+    if (field.type() == Boolean.class || field.type() == boolean.class) {
+      return BooleanNode.valueOf(Boolean.parseBoolean(text.trim()));
+    }
+    return TextNode.valueOf(text);
+  }
+
+  /**
+   * A number or duration field's value as a comparable count (the number, or milliseconds), or
+   * null when the value is not one (the binder then reports the type).
+   */
+  public static Long quantity(ConfigurationFields.Field field, JsonNode value) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (field.isWholeNumber()) {
+      return value.isIntegralNumber() ? value.asLong() : null;
+    }
+    if (field.isDuration() && value.isTextual()) {
+      try {
+        return Durations.parse(field.path(), value.asText()).toMillis();
+      } catch (ConfigurationException notADuration) {
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** A quantity as the user writes it: "16", or "10s" for a duration. */
+  public static String formatQuantity(ConfigurationFields.Field field, long quantity) {
+    return field.isDuration() ? Durations.format(Duration.ofMillis(quantity)) : Long.toString(quantity);
+  }
+
+  private static void applyDefaults(ObjectNode node, ConfigurationFields fields) {
+    for (ConfigurationFields.Field f : fields.fields()) {
+      JsonNode value = node.get(f.name());
+      if ((value == null || value.isNull()) && f.defaultValue() != null) {
+        node.set(f.name(), defaultValue(f));
+      } else if (f.nested() != null && hasDefaults(f.nested())) {
+        if (value == null || value.isNull()) {
+          node.set(f.name(), node.objectNode());
+        }
+        if (node.get(f.name()) instanceof ObjectNode child) {
+          applyDefaults(child, f.nested());
+        }
+      }
+    }
+  }
+
+  private static boolean hasDefaults(ConfigurationFields fields) {
+    return fields.all().stream().anyMatch(f -> f.defaultValue() != null);
+  }
+
+  private static void checkRanges(ObjectNode node, ConfigurationFields fields) {
+    for (ConfigurationFields.Field f : fields.fields()) {
+      JsonNode value = node.get(f.name());
+      if (value instanceof ObjectNode child && f.nested() != null) {
+        checkRanges(child, f.nested());
+      }
+      if ((f.min() == null && f.max() == null) || !f.isQuantity()) {
+        continue;
+      }
+      Long q = quantity(f, value);
+      if (q == null) {
+        continue; // absent, or of the wrong type: treeToValue says which
+      }
+      Long min = f.min() == null ? null : quantity(f, literal(f, f.min()));
+      Long max = f.max() == null ? null : quantity(f, literal(f, f.max()));
+      if ((min != null && q < min) || (max != null && q > max)) {
+        throw new ConfigurationException(f.path(), min != null && max != null ? "must be between " + f.min() + " and " + f.max()
+            : min != null ? "must be at least " + f.min() : "must be at most " + f.max());
       }
     }
   }
@@ -138,37 +316,13 @@ public final class ConfigurationBinder<C> {
         || raw.isPrimitive() || raw.getName().startsWith("java.") || JsonNode.class.isAssignableFrom(raw));
   }
 
-  private static ConfigurationException unknownField(String name, String parent, List<String> known, boolean fromDefaults) {
+  private static ConfigurationException unknownField(String name, String parent, List<String> known, String origin) {
     String where = parent.isEmpty() ? "" : " in '" + parent + "'";
-    String origin = fromDefaults ? " (from the operator's default configuration)" : "";
-    String suggestion = closest(name, known);
-    return new ConfigurationException(null, "unknown field '" + name + "'" + where + origin
+    String from = origin == null ? "" : " (in " + origin + ")";
+    String suggestion = name.length() > 64 ? null : closest(name, known);
+    return new ConfigurationException(null, "unknown field '" + Printable.of(name, 64) + "'" + where + from
         + (suggestion != null ? ", did you mean '" + suggestion + "'?" : ".")
         + (known.isEmpty() ? "" : " Known fields: " + String.join(", ", known) + "."));
-  }
-
-  private static ObjectNode parseMapping(String yaml, String what) {
-    JsonNode node;
-    try {
-      node = Mapper.YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null || at.getLineNr() < 0 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      String problem = e.getOriginalMessage();
-      if (problem != null && problem.startsWith("Duplicate field")) {
-        throw new ConfigurationException(null, what + " has a duplicate " + problem.substring("Duplicate ".length()).replace('"', '\'') + where);
-      }
-      // SnakeYAML problems quote the offending text, which may be a secret: keep only the position.
-      throw new ConfigurationException(null, what + " is not valid YAML or JSON" + where);
-    }
-    if (node == null || node instanceof MissingNode || node.isNull()) {
-      return JsonNodeFactory.instance.objectNode();
-    }
-    if (!node.isObject()) {
-      throw new ConfigurationException(null, what + " must be a YAML mapping (field: value), not "
-          + describe(node));
-    }
-    return (ObjectNode) node;
   }
 
   private static String describe(JsonNode node) {
@@ -181,19 +335,7 @@ public final class ConfigurationBinder<C> {
     return "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
-  /** Deep merge: mappings merge key by key, everything else in {@code override} replaces. */
-  static void merge(ObjectNode base, ObjectNode override) {
-    for (Map.Entry<String, JsonNode> field : override.properties()) {
-      JsonNode existing = base.get(field.getKey());
-      if (existing instanceof ObjectNode baseChild && field.getValue() instanceof ObjectNode overrideChild) {
-        merge(baseChild, overrideChild);
-      } else {
-        base.set(field.getKey(), field.getValue());
-      }
-    }
-  }
-
-  private RuntimeException explain(Exception failure, ObjectNode own) {
+  private static RuntimeException explain(Exception failure) {
     if (failure instanceof ValueInstantiationException vie && vie.getCause() instanceof ConfigurationException ce) {
       return ce.under(path(vie.getPath()));
     }
@@ -205,8 +347,7 @@ public final class ConfigurationBinder<C> {
     if (failure instanceof UnrecognizedPropertyException upe) {
       List<String> known = upe.getKnownPropertyIds() == null ? List.of()
           : upe.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
-      return unknownField(upe.getPropertyName(), path(upe.getPath().subList(0, upe.getPath().size() - 1)), known,
-          own.at(pointer(upe.getPath())).isMissingNode());
+      return unknownField(upe.getPropertyName(), path(upe.getPath().subList(0, upe.getPath().size() - 1)), known, null);
     }
     if (failure instanceof InvalidFormatException ife) {
       return new ConfigurationException(path(ife.getPath()), "has the wrong type: expected " + expected(ife.getTargetType()));
@@ -223,14 +364,6 @@ public final class ConfigurationBinder<C> {
       return new ConfigurationException(path(jme.getPath()), "is invalid");
     }
     return new ConfigurationException(null, "the configuration is invalid");
-  }
-
-  private static String pointer(List<JsonMappingException.Reference> refs) {
-    StringBuilder p = new StringBuilder();
-    for (JsonMappingException.Reference ref : refs) {
-      p.append('/').append(ref.getFieldName() != null ? ref.getFieldName().replace("~", "~0").replace("/", "~1") : ref.getIndex());
-    }
-    return p.toString();
   }
 
   static String path(List<JsonMappingException.Reference> refs) {
@@ -260,6 +393,9 @@ public final class ConfigurationBinder<C> {
     }
     if (target == String.class) {
       return "a string";
+    }
+    if (target == Duration.class) {
+      return Durations.EXPECTED;
     }
     if (target.isEnum()) {
       return "one of " + java.util.Arrays.stream(target.getEnumConstants()).map(Object::toString)
@@ -307,14 +443,5 @@ public final class ConfigurationBinder<C> {
       }
     }
     return d[a.length()][b.length()];
-  }
-
-  /** Known field names of a record type, for documentation and suggestions. */
-  static List<String> fieldNames(Class<?> record) {
-    List<String> names = new ArrayList<>();
-    for (var component : record.getRecordComponents()) {
-      names.add(component.getName());
-    }
-    return names;
   }
 }

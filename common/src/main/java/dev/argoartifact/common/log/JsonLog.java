@@ -112,12 +112,29 @@ public final class JsonLog {
    */
   private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
 
+  /**
+   * Loggers that dump what goes over the wire at debug level: gRPC's and Netty's frame loggers
+   * (configuration strings and artifact bytes, in hex), HTTP clients and servers (request and
+   * response headers and bodies: the JDK's HttpURLConnection printed "Authorization: Bearer ..."
+   * under the GCS SDK, found by the conformance kit's debug-log check), TLS. They stay at INFO
+   * whatever the level, so a debug log never holds payload bytes or credentials. Held here so the
+   * settings are not garbage-collected.
+   */
+  private static final java.util.List<Logger> PAYLOAD_LOGGERS = java.util.stream.Stream.of(
+      "io.grpc.netty.shaded.io.grpc.netty", "io.grpc.netty.shaded.io.netty.handler", "io.grpc.netty", "io.netty",
+      "reactor.netty", "com.google.api.client.http", "com.google.auth", "com.azure.core.http.policy",
+      "software.amazon.awssdk.request", "software.amazon.awssdk.http", "org.apache.http.wire", "org.apache.hc.client5.http.wire",
+      "sun.net.www", "com.sun.net.httpserver", "jdk.internal.httpclient", "java.net.http", "javax.net.ssl", "sun.security.ssl")
+      .map(Logger::getLogger).toList();
+
   /** Sends java.util.logging (gRPC, Netty, and SLF4J through slf4j-jdk14) into this log. */
   public static void captureJavaUtilLogging() {
     LogManager.getLogManager().reset();
     NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
+    boolean debug = enabled(Level.DEBUG);
+    PAYLOAD_LOGGERS.forEach(l -> l.setLevel(debug ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING));
     Logger root = Logger.getLogger("");
-    root.setLevel(enabled(Level.DEBUG) ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING);
+    root.setLevel(debug ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING);
     root.addHandler(new Handler() {
       @Override
       public void publish(LogRecord record) {

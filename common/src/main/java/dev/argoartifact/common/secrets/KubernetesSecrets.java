@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.log.Printable;
 import dev.argoartifact.common.semantics.Retrier;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +55,8 @@ public final class KubernetesSecrets {
     static final Pattern SECRET_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     static final ObjectMapper JSON = new ObjectMapper();
     // Connection failures and 429/5xx answers are retried; a missing or forbidden Secret is not.
-    static final TransferSettings RETRIES = new TransferSettings(1, 4, "250ms", "4s", null, null, null).withDefaults();
+    static final TransferSettings RETRIES = new TransferSettings(1, 4, Duration.ofMillis(250), Duration.ofSeconds(4), null, null, null)
+        .withDefaults();
   }
 
   /** How to reach the API server: its address, the pod's namespace and token, a client trusting it. */
@@ -83,7 +85,7 @@ public final class KubernetesSecrets {
 
   byte[] read(String field, SecretRef.SecretKeyRef ref) {
     if (!OnFirstRead.SECRET_NAME.matcher(ref.name()).matches()) {
-      throw new ConfigurationException(field, "refers to Secret '" + ref.name()
+      throw new ConfigurationException(field, "refers to Secret '" + Printable.of(ref.name(), 100)
           + "', which is not a valid Secret name (lower-case letters, digits, '-' and '.')");
     }
     ApiServer api = server();
@@ -115,7 +117,8 @@ public final class KubernetesSecrets {
       try {
         return Base64.getDecoder().decode(data.path(ref.key()).asText());
       } catch (IllegalArgumentException e) {
-        throw new ConfigurationException(field, "refers to key '" + ref.key() + "' of Secret '" + ref.name() + "', which is not valid base64");
+        throw new ConfigurationException(field, "refers to key '" + Printable.of(ref.key(), 100) + "' of Secret '" + ref.name()
+            + "', which is not valid base64");
       }
     }
     JsonNode stringData = secret.path("stringData");
@@ -126,7 +129,7 @@ public final class KubernetesSecrets {
     for (Iterator<String> names = data.fieldNames(); names.hasNext(); ) {
       keys.add(names.next());
     }
-    throw new ConfigurationException(field, "refers to key '" + ref.key() + "' of Secret '" + ref.name()
+    throw new ConfigurationException(field, "refers to key '" + Printable.of(ref.key(), 100) + "' of Secret '" + ref.name()
         + "', which has no such key (it has: " + String.join(", ", keys) + ")");
   }
 

@@ -1,5 +1,8 @@
 package dev.argoartifact.common.semantics;
 
+import dev.argoartifact.common.log.Printable;
+import dev.argoartifact.common.storage.StagedWrites;
+
 /**
  * An Argo artifact key, validated and normalized. Argo sends directory keys without a trailing
  * '/' by default ({@code wf/pod/out}), while users may write {@code out/}; both name the same
@@ -31,6 +34,10 @@ public final class ArtifactKey {
     String problem = pathProblem(value);
     if (problem != null) {
       throw new ArtifactException("key '" + printable(raw) + "' is not allowed: " + problem);
+    }
+    if (StagedWrites.isStagingKey(value)) {
+      throw new ArtifactException("key '" + printable(raw) + "' is not allowed: '" + StagedWrites.DIRECTORY
+          + "' holds the drivers' writes in progress");
     }
     if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_UTF8_LENGTH) {
       throw new ArtifactException("key '" + printable(raw.substring(0, 64)) + "...' is longer than " + MAX_UTF8_LENGTH + " bytes");
@@ -80,18 +87,12 @@ public final class ArtifactKey {
     return name.toString();
   }
 
-  /** Escapes control characters so a hostile key cannot forge log lines or error text. */
+  /**
+   * Escapes control characters, so a hostile key cannot forge log lines or error text, and cuts
+   * it to a short prefix ({@link Printable#ECHO_CHARS}), so a huge one costs a line.
+   */
   public static String printable(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\x%02x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
+    return Printable.of(s);
   }
 
   /** The normalized key, without a trailing '/'. This is also the key of a file artifact. */

@@ -1,6 +1,7 @@
 package dev.argoartifact.common.semantics;
 
 import dev.argoartifact.common.TransferSettings;
+import dev.argoartifact.common.log.JsonLog;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.ObjectInfo;
@@ -22,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -241,6 +243,9 @@ public final class ArtifactOperations {
       replyBytes[0] += entryBytes(key.value());
     }
     storage.list(key.directoryPrefix(), object -> {
+      if (!loadable(key, object)) {
+        return true;
+      }
       replyBytes[0] += entryBytes(object.key());
       if (replyBytes[0] > MAX_LIST_REPLY_BYTES) {
         throw new ArtifactException("more objects under '" + key.directoryPrefix() + "' than fit in the 4 MiB reply"
@@ -259,14 +264,30 @@ public final class ArtifactOperations {
     return 1 + (32 - Integer.numberOfLeadingZeros(n | 1) + 6) / 7 + n;
   }
 
-  /** True iff at least one object exists under {@code key/}. */
+  /** True iff at least one object that could be loaded exists under {@code key/}. */
   public boolean isDirectory(ArtifactKey key) throws IOException {
     boolean[] found = {false};
     storage.list(key.directoryPrefix(), object -> {
-      found[0] = true;
-      return false;
+      found[0] = loadable(key, object);
+      return !found[0];
     });
     return found[0];
+  }
+
+  /**
+   * Whether an object under {@code key/} has a name Load and OpenStream accept. Another client
+   * can store any name ("dir/../../x", a backslash); listing one that Load then refuses would
+   * offer the UI a link that cannot work, so it is left out, with a warning.
+   */
+  private static boolean loadable(ArtifactKey key, ObjectInfo object) {
+    String relative = object.key().substring(key.directoryPrefix().length());
+    String problem = ArtifactKey.pathProblem(relative);
+    if (problem == null && object.key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= ArtifactKey.MAX_UTF8_LENGTH) {
+      return true;
+    }
+    JsonLog.warn("left out of the listing: an object whose name Load would refuse", Map.of(
+        "key", ArtifactKey.printable(object.key()), "reason", problem != null ? problem : "it is too long"));
+    return false;
   }
 
   /** What {@link #streamTo} will send: a file's bytes, or a tar of a directory. */

@@ -21,8 +21,8 @@ public final class Retrier {
 
   public Retrier(TransferSettings settings, Predicate<IOException> isTransient) {
     this.maxAttempts = settings.maxAttempts();
-    this.initialBackoff = settings.initialBackoffDuration();
-    this.maxBackoff = settings.maxBackoffDuration();
+    this.initialBackoff = settings.initialBackoff();
+    this.maxBackoff = settings.maxBackoff();
     this.isTransient = isTransient;
   }
 

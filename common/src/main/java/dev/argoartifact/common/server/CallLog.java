@@ -2,6 +2,7 @@ package dev.argoartifact.common.server;
 
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.log.JsonLog;
+import dev.argoartifact.common.log.Printable;
 import dev.argoartifact.common.log.Redaction;
 import dev.argoartifact.common.semantics.ArtifactException;
 import dev.argoartifact.common.semantics.ArtifactKey;
@@ -25,7 +26,7 @@ final class CallLog {
 
   CallLog(String operation, Artifact artifact) {
     this.operation = operation;
-    this.plugin = artifact.hasPlugin() ? artifact.getPlugin().getName() : "";
+    this.plugin = artifact.hasPlugin() ? Printable.of(artifact.getPlugin().getName(), 64) : "";
     this.key = artifact.hasPlugin() ? ArtifactKey.printable(artifact.getPlugin().getKey()) : "";
   }
 
@@ -74,10 +75,10 @@ final class CallLog {
       return failure.getMessage();
     }
     if (failure instanceof NoSuchFileException e) {
-      return "no such file or directory: " + e.getFile();
+      return "no such file or directory: " + Printable.of(e.getFile());
     }
     if (failure instanceof AccessDeniedException e) {
-      return "permission denied: " + e.getFile();
+      return "permission denied: " + Printable.of(e.getFile());
     }
     if (failure instanceof IOException) {
       String m = failure.getMessage();

@@ -3,7 +3,7 @@ package dev.argoartifact.common.server;
 import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.ContainerMemory;
 import dev.argoartifact.common.config.ConfigurationException;
-import dev.argoartifact.common.config.OperatorDefaults;
+import dev.argoartifact.common.config.OperatorConfiguration;
 import dev.argoartifact.common.log.JsonLog;
 import dev.argoartifact.common.secrets.DefaultSecretResolver;
 import java.nio.file.Path;
@@ -39,7 +39,8 @@ public final class DriverMain {
     DriverServer server;
     try {
       ArtifactDriver<?> driver = findDriver();
-      DriverRuntime<?> runtime = new DriverRuntime<>(driver, OperatorDefaults.load(OperatorDefaults.pluginName(socket)), new DefaultSecretResolver());
+      DriverRuntime<?> runtime = new DriverRuntime<>(driver, OperatorConfiguration.load(OperatorConfiguration.pluginName(socket)),
+          new DefaultSecretResolver());
       server = DriverServer.start(socket, runtime);
       Map<String, Object> serving = new LinkedHashMap<>();
       serving.put("driver", driver.name());
@@ -47,7 +48,13 @@ public final class DriverMain {
       serving.put("startupMs", (System.nanoTime() - started) / 1_000_000);
       ContainerMemory.limitBytes().ifPresent(limit -> serving.put("memoryLimitMiB", limit >> 20));
       serving.put("transferMemoryMiB", runtime.transferMemory().totalBytes() >> 20);
+      serving.put("workflowsMaySet", runtime.boundary().workflowFields());
       JsonLog.info("serving", serving);
+      if (!runtime.boundary().configured()) {
+        JsonLog.warn("no operator configuration: workflows can choose no location or credentials, so every call fails until "
+            + "the operator configures this driver (" + OperatorConfiguration.pluginEnv(OperatorConfiguration.pluginName(socket) == null
+            ? driver.name() : OperatorConfiguration.pluginName(socket)) + " or the Helm chart's drivers values)", Map.of());
+      }
       // What the first Load or Save would otherwise initialise (the YAML binder, about 30 ms on
       // two cores) is readied while the server waits: Argo's executor looks for the socket only
       // once a second.

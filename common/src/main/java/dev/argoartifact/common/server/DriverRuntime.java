@@ -3,43 +3,67 @@ package dev.argoartifact.common.server;
 import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.config.ConfigurationBinder;
 import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.Durations;
+import dev.argoartifact.common.log.JsonLog;
 import dev.argoartifact.common.semantics.ArtifactException;
 import dev.argoartifact.common.semantics.ArtifactOperations;
 import dev.argoartifact.common.semantics.TransferMemory;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.StagedWrites;
+import dev.argoartifact.common.trust.TrustBoundary;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One driver with its configuration binder and a cache of connected storages, one per distinct
- * configuration string (parsing and connecting once, not per call: Argo opens a new connection for
- * every operation and the Argo Server calls IsDirectory on every artifact view).
+ * One driver behind its trust boundary, with a cache of connected storages, one per distinct
+ * workflow configuration string (parsing and connecting once, not per call: Argo opens a new
+ * connection for every operation and the Argo Server calls IsDirectory on every artifact view).
  */
 public final class DriverRuntime<C> implements Closeable {
   /** Workflows use few distinct configurations; this bounds memory if one varies per artifact. */
   private static final int MAX_CACHED = 64;
+  /** How long a staged write may go untouched before it counts as a dead writer's debris. */
+  static final String STAGED_WRITE_AGE_ENV = "ARGO_ARTIFACT_STAGED_WRITE_MAX_AGE";
+  static final Duration DEFAULT_STAGED_WRITE_AGE = Duration.ofHours(24);
 
   private final ArtifactDriver<C> driver;
-  private final ConfigurationBinder<C> binder;
+  private final TrustBoundary<C> boundary;
   private final SecretResolver secrets;
   private final Map<String, ArtifactOperations> cache = new LinkedHashMap<>(16, 0.75f, true);
   private final List<ArtifactStorage> evicted = new ArrayList<>();
   /** One budget for the process: concurrent calls (the Argo Server's UI) share the heap too. */
   private final TransferMemory memory = TransferMemory.ofHeap();
+  private final Duration stagedWriteAge;
+  private ScheduledExecutorService sweeper;
 
-  public DriverRuntime(ArtifactDriver<C> driver, String operatorDefaults, SecretResolver secrets) {
+  /**
+   * @param operatorConfiguration the operator's configuration (YAML), or null for none
+   * @throws ConfigurationException when the operator's configuration cannot serve any workflow
+   */
+  public DriverRuntime(ArtifactDriver<C> driver, String operatorConfiguration, SecretResolver secrets) {
     this.driver = driver;
-    this.binder = new ConfigurationBinder<>(driver.configurationType(), operatorDefaults);
+    this.boundary = new TrustBoundary<>(driver, operatorConfiguration);
     this.secrets = secrets;
+    this.stagedWriteAge = stagedWriteAge(System.getenv(STAGED_WRITE_AGE_ENV));
   }
 
   public ArtifactDriver<C> driver() {
     return driver;
+  }
+
+  /** The operator's configuration and policy, as every call crosses them. */
+  public TrustBoundary<C> boundary() {
+    return boundary;
   }
 
   /** The heap every transfer in flight shares. */
@@ -49,15 +73,19 @@ public final class DriverRuntime<C> implements Closeable {
 
   /** Readies the configuration binder off the first call's path; see {@link ConfigurationBinder#warmUp()}. */
   public void warmUp() {
-    binder.warmUp();
+    try {
+      boundary.bind("");
+    } catch (RuntimeException expected) {
+      // Only the work done before it mattered.
+    }
   }
 
-  /** Binds and validates a configuration string without contacting storage. */
+  /** Admits and binds a workflow's configuration string without contacting storage. */
   public C configuration(String configuration) {
-    return binder.bind(configuration);
+    return boundary.bind(configuration);
   }
 
-  /** The operations for a configuration string, connecting its storage on first use. */
+  /** The operations for a workflow's configuration string, connecting its storage on first use. */
   public ArtifactOperations operations(String configuration) {
     synchronized (cache) {
       ArtifactOperations cached = cache.get(configuration);
@@ -65,10 +93,10 @@ public final class DriverRuntime<C> implements Closeable {
         return cached;
       }
     }
-    C config = binder.bind(configuration);
+    C config = boundary.bind(configuration);
     ArtifactStorage storage;
     try {
-      storage = driver.open(config, secrets);
+      storage = driver.open(config, boundary.guard(secrets));
     } catch (ConfigurationException | ArtifactException e) {
       throw e;
     } catch (IOException e) {
@@ -89,13 +117,61 @@ public final class DriverRuntime<C> implements Closeable {
         cache.remove(eldest.getKey());
       }
     }
+    if (storage instanceof StagedWrites staged) {
+      sweepSoonAndHourly(staged);
+    }
     return operations;
+  }
+
+  /**
+   * Removes what dead writers left in a storage's staging area: now (off the call's thread) and
+   * every hour while the driver runs, as a long-lived Argo Server sidecar does.
+   */
+  private void sweepSoonAndHourly(StagedWrites staged) {
+    synchronized (cache) {
+      if (sweeper == null) {
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "staged-write-sweeper");
+          t.setDaemon(true);
+          t.setPriority(Thread.MIN_PRIORITY);
+          return t;
+        });
+      }
+      sweeper.scheduleWithFixedDelay(() -> sweep(staged), 0, 1, TimeUnit.HOURS);
+    }
+  }
+
+  private void sweep(StagedWrites staged) {
+    try {
+      int removed = staged.removeStagedWritesOlderThan(Instant.now().minus(stagedWriteAge));
+      if (removed > 0) {
+        JsonLog.info("removed staged writes of dead writers", Map.of("driver", driver.name(), "removed", removed,
+            "olderThan", Durations.format(stagedWriteAge)));
+      }
+    } catch (IOException | RuntimeException e) {
+      JsonLog.warn("cannot remove stale staged writes", Map.of("driver", driver.name(), "error", String.valueOf(e.getMessage())));
+    }
+  }
+
+  static Duration stagedWriteAge(String text) {
+    if (text == null || text.isBlank()) {
+      return DEFAULT_STAGED_WRITE_AGE;
+    }
+    Duration age = Durations.parse(STAGED_WRITE_AGE_ENV, text);
+    if (age.compareTo(Duration.ofHours(1)) < 0) {
+      throw new ConfigurationException(null, STAGED_WRITE_AGE_ENV + " must be at least 1h: a shorter age would remove"
+          + " writes still in progress");
+    }
+    return age;
   }
 
   @Override
   public void close() {
     List<ArtifactStorage> all = new ArrayList<>();
     synchronized (cache) {
+      if (sweeper != null) {
+        sweeper.shutdownNow();
+      }
       cache.values().forEach(ops -> all.add(ops.storage()));
       all.addAll(evicted);
       cache.clear();

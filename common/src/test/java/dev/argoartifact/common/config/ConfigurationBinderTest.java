@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.secrets.SecretRef;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class ConfigurationBinderTest {
     }
   }
 
-  private final ConfigurationBinder<SampleConfiguration> binder = new ConfigurationBinder<>(SampleConfiguration.class, null);
+  private final ConfigurationBinder<SampleConfiguration> binder = new ConfigurationBinder<>(SampleConfiguration.class);
 
   @Test
   void bindsYamlAndJson() {
@@ -41,8 +42,9 @@ class ConfigurationBinderTest {
     assertThat(yaml.accountKey()).isEqualTo(SecretRef.ofSecretKey("azure", "account-key"));
     assertThat(yaml.endpoint()).isEqualTo(new Endpoint("example.org", 443));
     assertThat(yaml.extra()).containsEntry("anything.goes", "yes");
-    assertThat(yaml.transfer().withDefaults().filesInFlight()).isEqualTo(4);
-    assertThat(yaml.transfer().withDefaults().maxAttempts()).isEqualTo(TransferSettings.DEFAULTS.maxAttempts());
+    assertThat(yaml.transfer().filesInFlight()).isEqualTo(4);
+    assertThat(yaml.transfer().initialBackoff()).isEqualTo(Duration.ofMillis(50));
+    assertThat(yaml.transfer().maxAttempts()).as("the declared default, filled in").isEqualTo(5);
 
     SampleConfiguration json = binder.bind("{\"container\": \"artifacts\", \"accountKey\": {\"env\": \"KEY\"}}");
     assertThat(json.accountKey()).isEqualTo(SecretRef.ofEnv("KEY"));
@@ -134,30 +136,64 @@ class ConfigurationBinderTest {
         .hasMessage("field 'accountKey.secretKeyRef.key' is required");
   }
 
+  /** Defaults and bounds come from the records' annotations: nothing states them twice. */
+  record Tuned(@Default("7") @Range(min = "2", max = "9") Integer parts, @Default("2s") @Range(max = "1m") Duration pause,
+      @Range(min = "10") Long size, TransferSettings transfer) {}
+
   @Test
-  void theArtifactConfigurationIsMergedOverTheOperatorsDefaults() {
-    ConfigurationBinder<SampleConfiguration> withDefaults = new ConfigurationBinder<>(SampleConfiguration.class, """
-        container: shared
-        endpoint: {host: blob.example.org, port: 443}
-        transfer: {filesInFlight: 8, maxAttempts: 3}
-        """);
-    SampleConfiguration onlyDefaults = withDefaults.bind("");
-    assertThat(onlyDefaults.container()).isEqualTo("shared");
-    SampleConfiguration merged = withDefaults.bind("prefix: team-a\nendpoint: {port: 8443}\ntransfer: {filesInFlight: 2}");
-    assertThat(merged.container()).isEqualTo("shared");
-    assertThat(merged.prefix()).isEqualTo("team-a");
-    assertThat(merged.endpoint()).isEqualTo(new Endpoint("blob.example.org", 8443));
-    assertThat(merged.transfer().filesInFlight()).isEqualTo(2);
-    assertThat(merged.transfer().maxAttempts()).isEqualTo(3);
+  void declaredDefaultsAreFilledInAndRangesEnforced() {
+    ConfigurationBinder<Tuned> tuned = new ConfigurationBinder<>(Tuned.class);
+    Tuned empty = tuned.bind("");
+    assertThat(empty.parts()).isEqualTo(7);
+    assertThat(empty.pause()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(empty.size()).as("no default: unset").isNull();
+    assertThat(empty.transfer()).as("a nested record with defaults is there even when not given").isNotNull();
+    assertThat(empty.transfer().filesInFlight()).isEqualTo(16);
+    assertThatThrownBy(() -> tuned.bind("parts: 1")).hasMessage("field 'parts' must be between 2 and 9");
+    assertThatThrownBy(() -> tuned.bind("parts: 10")).hasMessage("field 'parts' must be between 2 and 9");
+    assertThatThrownBy(() -> tuned.bind("pause: 2m")).hasMessage("field 'pause' must be at most 1m");
+    assertThatThrownBy(() -> tuned.bind("size: 9")).hasMessage("field 'size' must be at least 10");
+    assertThat(tuned.bind("pause: PT30S").pause()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
-  void unknownFieldsInTheDefaultsSayWhereTheyCameFrom() {
-    ConfigurationBinder<SampleConfiguration> withDefaults = new ConfigurationBinder<>(SampleConfiguration.class, "contaner: x");
-    assertThatThrownBy(() -> withDefaults.bind("container: c"))
-        .hasMessageStartingWith("unknown field 'contaner' (from the operator's default configuration), did you mean 'container'?");
-    assertThatThrownBy(() -> new ConfigurationBinder<>(SampleConfiguration.class, "[not, a, mapping]"))
-        .hasMessageContaining("the operator's default configuration must be a YAML mapping");
+  void anOversizedConfigurationIsRefusedBeforeParsing() {
+    String huge = "container: " + "x".repeat(7 << 20);
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> binder.bind(huge))
+        .hasMessage("the configuration is " + huge.length() + " characters long; at most 262144 are read "
+            + "(a configuration names a location and references, not data)");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+  }
+
+  record Loose(String container, Map<String, Object> extra) {}
+
+  @Test
+  void deepNestingAndAliasesCannotBlowUp() {
+    String deep = "container: c\nextra: " + "{a: ".repeat(200) + "b" + "}".repeat(200);
+    assertThatThrownBy(() -> binder.bind(deep)).isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("the configuration is not valid YAML or JSON");
+    // A "billion laughs": aliases are not expanded into copies, so nine levels cost nothing.
+    StringBuilder laughs = new StringBuilder("container: c\nextra:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (int i = 1; i < 10; i++) {
+      laughs.append("  a").append(i).append(": &a").append(i).append(" [")
+          .append(String.join(", ", java.util.Collections.nCopies(9, "*a" + (i - 1)))).append("]\n");
+    }
+    long start = System.nanoTime();
+    Loose bound = new ConfigurationBinder<>(Loose.class).bind(laughs.toString());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    assertThat(bound.extra().toString().length()).isLessThan(10_000);
+  }
+
+  @Test
+  void aLongUnknownFieldNameIsCutInTheError() {
+    String name = "z".repeat(1000);
+    assertThatThrownBy(() -> binder.bind("container: c\n" + name + ": 1"))
+        .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(400))
+        .hasMessageStartingWith("unknown field '" + "z".repeat(64) + "...(1000 characters)'");
+    // YAML itself refuses longer keys, without quoting them.
+    assertThatThrownBy(() -> binder.bind("container: c\n" + "z".repeat(10_000) + ": 1"))
+        .hasMessageStartingWith("the configuration is not valid YAML or JSON at line");
   }
 
   @Test

@@ -57,7 +57,7 @@ class ConfigurationSchemaTest {
 
   @Test
   void theBinderEnforcesTheSameRequiredFields() {
-    ConfigurationBinder<Sample> binder = new ConfigurationBinder<>(Sample.class, null);
+    ConfigurationBinder<Sample> binder = new ConfigurationBinder<>(Sample.class);
     assertThatThrownBy(() -> binder.bind("tags: [a]")).hasMessage("field 'bucket' is required");
     assertThatThrownBy(() -> binder.bind("bucket: b\ntarget: {port: 1}")).hasMessage("field 'target.host' is required");
     assertThatThrownBy(() -> binder.bind("bucket: '  '")).hasMessage("field 'bucket' is required");

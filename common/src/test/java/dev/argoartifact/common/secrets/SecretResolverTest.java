@@ -2,6 +2,7 @@ package dev.argoartifact.common.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.log.JsonLog;
@@ -97,8 +98,14 @@ class SecretResolverTest {
     assertThat(resolver.resolve("password", SecretRef.ofEnv("SFTP_PASSWORD")).text()).isEqualTo("env-Password-Value");
     assertThatThrownBy(() -> resolver.resolve("password", SecretRef.ofEnv("UNSET_VARIABLE")))
         .hasMessage("field 'password' refers to environment variable 'UNSET_VARIABLE', which is not set");
-    assertThatThrownBy(() -> resolver.resolve("password", SecretRef.ofFile(dir.resolve("missing").toString())))
-        .hasMessageContaining("which does not exist");
+    // Missing and unreadable read the same, so an error never tells whether a file exists.
+    Path missing = dir.resolve("missing");
+    Path unreadable = Files.createDirectories(dir.resolve("a-directory"));
+    String missingError = catchThrowable(() -> resolver.resolve("password", SecretRef.ofFile(missing.toString()))).getMessage();
+    String unreadableError = catchThrowable(() -> resolver.resolve("password", SecretRef.ofFile(unreadable.toString()))).getMessage();
+    assertThat(missingError).isEqualTo("field 'password' refers to file '" + missing
+        + "', which cannot be read (it is missing, or the driver may not read it)");
+    assertThat(unreadableError.replace(unreadable.toString(), "PATH")).isEqualTo(missingError.replace(missing.toString(), "PATH"));
   }
 
   @Test

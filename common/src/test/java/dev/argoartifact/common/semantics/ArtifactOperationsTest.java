@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ArtifactOperationsTest {
-  private static final TransferSettings FAST_RETRIES = new TransferSettings(4, 4, "1ms", "5ms", null, null, null);
+  private static final TransferSettings FAST_RETRIES = new TransferSettings(4, 4, Duration.ofMillis(1), Duration.ofMillis(5), null, null, null);
 
   @TempDir
   Path dir;
@@ -75,7 +76,7 @@ class ArtifactOperationsTest {
         throw new IOException("403 AuthorizationFailure");
       }
     };
-    ArtifactOperations ops = new ArtifactOperations(storage, new TransferSettings(1, 4, "1ms", "5ms", null, null, null));
+    ArtifactOperations ops = new ArtifactOperations(storage, new TransferSettings(1, 4, Duration.ofMillis(1), Duration.ofMillis(5), null, null, null));
     assertThatThrownBy(() -> ops.save(ArtifactKey.parse("run/out"), tree(50))).hasMessage("403 AuthorizationFailure");
     assertThat(attempts.get()).as("stops submitting after the first failure").isLessThan(5);
   }
@@ -176,7 +177,7 @@ class ArtifactOperationsTest {
     new java.util.Random(7).nextBytes(big);
     storage.put("k/big.bin", big);
     storage.put("k/empty.bin", new byte[0]);
-    TransferSettings flushEveryMib = new TransferSettings(4, 2, "1ms", "2ms", null, null, 1L << 20);
+    TransferSettings flushEveryMib = new TransferSettings(4, 2, Duration.ofMillis(1), Duration.ofMillis(2), null, null, 1L << 20);
     Path target = dir.resolve("in").resolve("k");
     new ArtifactOperations(storage, flushEveryMib).load(ArtifactKey.parse("k"), target);
     assertThat(Files.readAllBytes(target.resolve("big.bin"))).isEqualTo(big);
@@ -231,7 +232,7 @@ class ArtifactOperationsTest {
     byte[] content = new byte[(5 << 20) + 123];
     new java.util.Random(7).nextBytes(content);
     storage.put("big.bin", content);
-    TransferSettings settings = new TransferSettings(4, 2, "1ms", "2ms", 1L << 20, 1L << 20, null);
+    TransferSettings settings = new TransferSettings(4, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null);
     Path target = Files.createDirectories(dir.resolve("in")).resolve("big.tmp");
     new ArtifactOperations(storage, settings).load(ArtifactKey.parse("big.bin"), target);
     assertThat(Files.readAllBytes(target)).isEqualTo(content);
@@ -280,7 +281,7 @@ class ArtifactOperationsTest {
       storage.put("tree/f" + i + ".bin", contents[i]);
     }
     // 16 files in flight and 4 ranges each would be 24 streams; 2 MiB a transfer, 6 MiB fit 3.
-    TransferSettings settings = new TransferSettings(16, 2, "1ms", "2ms", 1L << 20, 1L << 20, null);
+    TransferSettings settings = new TransferSettings(16, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null);
     Path target = dir.resolve("loaded");
     new ArtifactOperations(storage, settings, new TransferMemory(6L << 20)).load(ArtifactKey.parse("tree"), target);
     for (int i = 0; i < contents.length; i++) {
@@ -296,7 +297,7 @@ class ArtifactOperationsTest {
     byte[] content = new byte[8 << 20];
     new java.util.Random(3).nextBytes(content);
     storage.put("big.bin", content);
-    TransferSettings settings = new TransferSettings(16, 2, "1ms", "2ms", 1L << 20, 1L << 20, null);
+    TransferSettings settings = new TransferSettings(16, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null);
     Path target = Files.createDirectories(dir.resolve("in")).resolve("big.tmp");
     new ArtifactOperations(storage, settings, new TransferMemory(64L << 20)).load(ArtifactKey.parse("big.bin"), target);
     assertThat(Files.readAllBytes(target)).isEqualTo(content);

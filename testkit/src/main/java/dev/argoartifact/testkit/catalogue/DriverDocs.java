@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.argoartifact.common.config.ConfigurationSchema;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,16 +29,19 @@ final class DriverDocs {
     return text.substring(0, afterOpen) + "\n" + content + text.substring(end);
   }
 
-  /** One row per field (nested objects with dotted paths), from the configuration's JSON Schema. */
+  /**
+   * One row per field (nested objects with dotted paths), from the configuration's JSON Schema:
+   * its class (who may set it: docs/security.md), type, default and bounds.
+   */
   static String referenceTable(ObjectNode schema) {
     List<String> rows = new ArrayList<>();
-    rows.add("| Field | Type | Required | Description |");
-    rows.add("|---|---|---|---|");
-    addRows(schema, schema, "", rows);
+    rows.add("| Field | Class | Type | Required | Default | Description |");
+    rows.add("|---|---|---|---|---|---|");
+    addRows(schema, schema, "", "", rows);
     return String.join("\n", rows) + "\n";
   }
 
-  private static void addRows(ObjectNode root, JsonNode object, String prefix, List<String> rows) {
+  private static void addRows(ObjectNode root, JsonNode object, String prefix, String parentClass, List<String> rows) {
     List<String> required = new ArrayList<>();
     object.path("required").forEach(r -> required.add(r.asText()));
     for (Iterator<Map.Entry<String, JsonNode>> it = object.path("properties").fields(); it.hasNext(); ) {
@@ -60,10 +64,16 @@ final class DriverDocs {
       } else {
         type = typeOf(target);
       }
-      rows.add("| `" + path + "` | " + type + " | " + (required.contains(field.getKey()) ? "yes" : "") + " | "
-          + description.replace("|", "\\|") + " |");
+      String fieldClass = property.path(ConfigurationSchema.CLASS_KEYWORD).asText(parentClass);
+      String bounds = property.has("minimum") && property.has("maximum")
+          ? " From " + property.get("minimum").asText() + " to " + property.get("maximum").asText() + "."
+          : property.has("minimum") ? " At least " + property.get("minimum").asText() + "."
+          : property.has("maximum") ? " At most " + property.get("maximum").asText() + "." : "";
+      String defaultValue = property.has("default") ? "`" + property.get("default").asText() + "`" : "";
+      rows.add("| `" + path + "` | " + fieldClass + " | " + type + " | " + (required.contains(field.getKey()) ? "yes" : "") + " | "
+          + defaultValue + " | " + (description + bounds).replace("|", "\\|") + " |");
       if (expand) {
-        addRows(root, target, path + ".", rows);
+        addRows(root, target, path + ".", fieldClass, rows);
       }
     }
   }

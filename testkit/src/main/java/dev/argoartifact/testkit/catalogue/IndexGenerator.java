@@ -15,10 +15,10 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.argoartifact.common.ArtifactDriver;
-import dev.argoartifact.common.config.ConfigurationBinder;
 import dev.argoartifact.common.config.ConfigurationException;
-import dev.argoartifact.common.config.ConfigurationSchema;
 import dev.argoartifact.common.server.ArgoFeature;
+import dev.argoartifact.common.trust.OperatorPolicy;
+import dev.argoartifact.common.trust.TrustBoundary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +84,7 @@ public final class IndexGenerator {
       }
       forbidExternalFields(metadataFile, m);
       String schemaPath = "schemas/" + m.name() + ".configuration.schema.json";
-      ObjectNode schema = ConfigurationSchema.generate(driver.configurationType(), "argo-artifact " + m.name() + " driver configuration");
+      ObjectNode schema = OperatorPolicy.operatorSchema(driver.configurationType(), "argo-artifact " + m.name() + " driver configuration");
       files.put(schemaPath, JSON.writeValueAsString(schema) + "\n");
       Map<String, Object> example = checkedExample(metadataFile, m, driver);
       String readme = module + "/README.md";
@@ -188,7 +188,7 @@ public final class IndexGenerator {
       }
     }
     try {
-      new ConfigurationBinder<>(driver.configurationType(), null).bind(JSON.writeValueAsString(m.example().get("configuration")));
+      new TrustBoundary<>(driver, JSON.writeValueAsString(m.example().get("configuration")));
     } catch (ConfigurationException | JsonProcessingException e) {
       throw new CatalogueException(file, "example.configuration is not a valid " + m.name() + " configuration: " + e.getMessage());
     }

@@ -58,7 +58,7 @@ public final class ArgoArtifactCli {
     Path socket;
 
     @Option(names = {"-c", "--config"}, defaultValue = "",
-        description = "The plugin configuration (YAML or JSON), or @FILE to read it from a file.")
+        description = "The artifact's own configuration as a workflow gives it (YAML or JSON), or @FILE; default: none.")
     String configuration;
 
     @Option(names = "--plugin", defaultValue = "argo-artifact", description = "Plugin name sent in the artifact (default: ${DEFAULT-VALUE}).")

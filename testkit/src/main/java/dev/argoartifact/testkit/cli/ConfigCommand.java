@@ -3,10 +3,9 @@ package dev.argoartifact.testkit.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.argoartifact.common.ArtifactDriver;
-import dev.argoartifact.common.config.ConfigurationBinder;
 import dev.argoartifact.common.config.ConfigurationException;
-import dev.argoartifact.common.config.ConfigurationSchema;
-import dev.argoartifact.common.config.OperatorDefaults;
+import dev.argoartifact.common.trust.OperatorPolicy;
+import dev.argoartifact.common.trust.TrustBoundary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,31 +36,38 @@ final class ConfigCommand {
     public Integer call() throws IOException {
       ArtifactDriver<?> d = driver(name);
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(ConfigurationSchema.generate(d.configurationType(), "argo-artifact " + name + " driver configuration")));
+          .writeValueAsString(OperatorPolicy.operatorSchema(d.configurationType(), "argo-artifact " + name + " driver configuration")));
       return 0;
     }
   }
 
   @Command(name = "validate", description = {
       "Check a configuration with exactly the messages the driver would give, without contacting storage.",
-      "The operator's defaults (ARGO_ARTIFACT_DEFAULT_CONFIGURATION[_FILE]) are merged in as in the driver;",
-      "secret references are checked for shape, not resolved."})
+      "Alone, FILE is an operator's configuration (the chart's values for the driver, policy included).",
+      "With --operator, FILE is a workflow's configuration, checked across that operator's policy.",
+      "Secret references are checked for shape and policy, not resolved."})
   static final class Validate implements Callable<Integer> {
     @Option(names = "--driver", required = true, description = "Driver name, e.g. azure.") String name;
     @Parameters(index = "0", defaultValue = "-", description = "Configuration file, or - for stdin (default).") String file;
-    @Option(names = "--plugin", description = "Plugin name whose defaults apply (ARGO_ARTIFACT_DEFAULT_CONFIGURATION_<PLUGIN>); default: the driver name.") String plugin;
+    @Option(names = "--operator", description = "The operator's configuration file: FILE is then a workflow's configuration.") Path operator;
 
     @Override
     public Integer call() throws IOException {
       ArtifactDriver<?> d = driver(name);
       String text = "-".equals(file) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(Path.of(file));
       try {
-        new ConfigurationBinder<>(d.configurationType(), OperatorDefaults.load(plugin != null ? plugin : name)).bind(text);
+        if (operator == null) {
+          new TrustBoundary<>(d, text);
+          System.out.println("valid " + name + " operator configuration");
+        } else {
+          TrustBoundary<?> boundary = new TrustBoundary<>(d, Files.readString(operator));
+          boundary.bind(text);
+          System.out.println("valid " + name + " workflow configuration (workflows may set: " + String.join(", ", boundary.workflowFields()) + ")");
+        }
       } catch (ConfigurationException e) {
         System.err.println("error: invalid configuration: " + e.getMessage());
         return ArgoArtifactCli.FAILED;
       }
-      System.out.println("valid " + name + " configuration");
       return 0;
     }
   }

@@ -33,7 +33,9 @@ final class ConformanceCommand implements Callable<Integer> {
   @Option(names = {"-s", "--socket"}, required = true, description = "The running driver's socket.")
   Path socket;
 
-  @Option(names = {"-c", "--config"}, required = true, description = "A working configuration (YAML/JSON), or @FILE.")
+  @Option(names = {"-c", "--config"}, defaultValue = "", description = {
+      "The configuration a workflow's artifacts carry (YAML/JSON), or @FILE; default: none.",
+      "The driver runs with its operator's configuration, which holds the location and credentials."})
   String configuration;
 
   @Option(names = "--key-prefix", description = "Prefix for every key written (default: conformance-<random>).")
@@ -41,6 +43,16 @@ final class ConformanceCommand implements Callable<Integer> {
 
   @Option(names = "--required-field", description = "A top-level configuration field the driver requires (repeatable).")
   List<String> requiredFields = new ArrayList<>();
+
+  @Option(names = "--locked-field", description = {
+      "A field the driver's operator fixed, which a workflow's configuration must not override (repeatable):",
+      "the kit sets it and expects a refusal naming it."})
+  List<String> lockedFields = new ArrayList<>();
+
+  @Option(names = "--hostile-destination", description = {
+      "A workflow configuration (YAML) that would send requests elsewhere, {port} standing for a listener of the kit",
+      "(repeatable), e.g. 'endpoint: http://127.0.0.1:{port}/'. Every call must be refused and the listener see nothing."})
+  List<String> hostileDestinations = new ArrayList<>();
 
   @Option(names = "--launch", description = {
       "Command that starts the driver, as one string split at spaces; the kit appends a socket path.",
@@ -72,7 +84,8 @@ final class ConformanceCommand implements Callable<Integer> {
     Path log = Files.createTempFile("argo-artifact-conformance-", ".log");
     launch = launchCommand.isBlank() ? List.of() : List.of(launchCommand.trim().split("\\s+"));
     ExternalDriverConformance.configure(new ExternalDriverConformance.Settings(socket.toAbsolutePath(),
-        ArgoArtifactCli.resolveConfiguration(configuration), prefix, List.copyOf(requiredFields), List.copyOf(launch),
+        ArgoArtifactCli.resolveConfiguration(configuration), prefix, List.copyOf(requiredFields), List.copyOf(lockedFields),
+        List.copyOf(hostileDestinations), List.copyOf(launch),
         log, largeFileMib << 20));
     List<Outcome> outcomes = new ArrayList<>();
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
@@ -158,7 +171,8 @@ final class ConformanceCommand implements Callable<Integer> {
     }
     System.out.println();
     System.out.println("capabilities:");
-    perTag.forEach((tag, c) -> System.out.println("  " + String.format(Locale.ROOT, "%-14s", tag)
+    int width = ArtifactDriverConformance.capabilityTags().stream().mapToInt(String::length).max().orElse(14) + 1;
+    perTag.forEach((tag, c) -> System.out.println("  " + String.format(Locale.ROOT, "%-" + width + "s", tag)
         + (c[1] > 0 ? "fail" : c[0] == 0 ? "skipped" : "pass") + "  (" + c[0] + " passed, " + c[1] + " failed, " + c[2] + " skipped)"));
     System.out.println();
     System.out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped");

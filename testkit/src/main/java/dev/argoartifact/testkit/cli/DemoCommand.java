@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
  * streamed, loaded back as an input, and garbage-collected.
  */
 @Command(name = "demo", description = "Start the volume driver on a temporary socket and run Save, ListObjects, "
-    + "IsDirectory, OpenStream, Load and Delete through it, printing what happens.")
+    + "IsDirectory, OpenStream, Load and Delete through it, then a workflow's attempt to reach outside, printing what happens.")
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep", description = "Keep the temporary directory for inspection.")
   boolean keep;
@@ -45,11 +45,14 @@ final class DemoCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory("argo-artifact-demo-");
     Path root = Files.createDirectories(work.resolve("volume"));
     Path socket = work.resolve("artifact-plugins/volume/socket");
-    String configuration = "root: " + root;
+    // The operator fixes where artifacts live (the Helm chart puts this in the driver's environment);
+    // a workflow's configuration may only tune how they move, and here it says nothing.
+    String operator = "root: " + root;
+    String configuration = "";
     long t0 = System.nanoTime();
-    try (InProcessDriver driver = new InProcessDriver(volume, socket)) {
-      step(String.format("1. started the %s driver on %s in %d ms (configuration: \"%s\")",
-          volume.name(), driver.socket(), (System.nanoTime() - t0) / 1_000_000, configuration));
+    try (InProcessDriver driver = new InProcessDriver(volume, socket, operator)) {
+      step(String.format("1. started the %s driver on %s in %d ms (the operator's configuration: \"%s\"; the workflow's: none)",
+          volume.name(), driver.socket(), (System.nanoTime() - t0) / 1_000_000, operator));
       ArtifactClient client = new ArtifactClient(socket, "volume");
       String key = "hello-workflow/hello-workflow-main-1234/report";
 
@@ -90,7 +93,9 @@ final class DemoCommand implements Callable<Integer> {
       step("7. Delete('" + key + "') as artifact GC does -> IsDirectory now "
           + client.isDirectory(client.artifact(configuration, key)).isDirectory());
       step("8. GetCapabilities -> supportsSaveStream=" + client.supportsSaveStream());
-      if (!identical) {
+      Reply hostile = client.save(output, client.artifact("root: /", key));
+      step("9. a workflow that names a root of its own (\"root: /\") is refused: " + hostile.error());
+      if (!identical || hostile.success()) {
         return ArgoArtifactCli.FAILED;
       }
     } finally {

@@ -345,11 +345,11 @@ public final class ArtifactClient {
               if (partial > 0) {
                 out.onNext(SaveStreamArtifactRequest.newBuilder().setChunk(ByteString.copyFrom(chunk, 0, partial)).build());
               }
-              awaitDrained(out);
+              awaitDrained(out, result);
               out.cancel("aborted by the client", null);
               return result.getNow(Reply.of(false, "aborted by the client"));
             }
-            awaitDrained(out);
+            awaitDrained(out, result);
             out.onNext(SaveStreamArtifactRequest.newBuilder().setChunk(ByteString.copyFrom(chunk, 0, n)).build());
             sent += n;
           }
@@ -358,7 +358,7 @@ public final class ArtifactClient {
           return Reply.of(false, "local read failed: " + e.getMessage());
         }
         if (abortAfterBytes >= 0) {
-          awaitDrained(out);
+          awaitDrained(out, result);
           out.cancel("aborted by the client", null);
           return result.getNow(Reply.of(false, "aborted by the client"));
         }
@@ -376,10 +376,13 @@ public final class ArtifactClient {
     }
   }
 
-  /** Simple outbound flow control: wait until the transport wants more. */
-  private static void awaitDrained(ClientCallStreamObserver<?> out) {
+  /**
+   * Simple outbound flow control: wait until the transport wants more, or the server has already
+   * answered (a refused stream is never ready again; Argo's client sees EOF on its next Send).
+   */
+  private static void awaitDrained(ClientCallStreamObserver<?> out, CompletableFuture<?> answered) {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-    while (!out.isReady() && System.nanoTime() < deadline) {
+    while (!out.isReady() && !answered.isDone() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(1);
       } catch (InterruptedException e) {

@@ -7,6 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.ConfigurationFields;
+import dev.argoartifact.common.config.FieldClass;
+import dev.argoartifact.common.log.JsonLog;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.ObjectInfo;
@@ -26,8 +34,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -544,7 +554,15 @@ public abstract class ArtifactDriverConformance {
   // ---------------------------------------------------------------- configuration
 
   private ObjectNode configurationTree() throws IOException {
-    return (ObjectNode) new YAMLMapper().readTree(fixture.configuration());
+    return (ObjectNode) new YAMLMapper().readTree(fixture.configuration().isBlank() ? "{}" : fixture.configuration());
+  }
+
+  /** The fields a configuration of this driver has: the operator's where it is known, else the workflow's. */
+  private ObjectNode fullConfigurationTree() throws IOException {
+    Optional<String> operator = fixture.operatorConfiguration();
+    ObjectNode tree = operator.isPresent() ? (ObjectNode) new YAMLMapper().readTree(operator.get()) : configurationTree();
+    tree.remove("policy");
+    return tree;
   }
 
   private Reply saveWith(String configuration, String key) throws IOException {
@@ -570,7 +588,12 @@ public abstract class ArtifactDriverConformance {
   @Test
   @Tag("configuration")
   void unknownFieldFailsWithASuggestionAndWithoutEchoingValues(TestInfo test) throws IOException {
-    ObjectNode config = configurationTree();
+    ObjectNode config = fullConfigurationTree();
+    if (config.isEmpty() && !fixture.lockedFields().isEmpty()) {
+      // Only the names are known (an external driver whose operator holds the whole configuration).
+      config.put(fixture.lockedFields().getFirst(), "argo-artifact-conformance");
+    }
+    assumeTrue(!config.isEmpty(), "the kit knows no field of this driver (give -c, --locked-field or --required-field)");
     String field = config.fieldNames().next();
     String typo = transposeTypo(field);
     ObjectNode typoed = config.deepCopy();
@@ -598,11 +621,33 @@ public abstract class ArtifactDriverConformance {
     return field + "x";
   }
 
+  /**
+   * Each required field, removed: from the operator's configuration where the kit knows it (the
+   * driver then refuses to start, naming the field), else from the workflow's.
+   */
   @Test
   @Tag("configuration")
-  void missingRequiredFieldsAreNamed(TestInfo test) throws IOException {
-    assertThat(fixture.requiredFields()).as("the fixture names the required fields").isNotEmpty();
+  void missingRequiredFieldsAreNamed(TestInfo test) throws Exception {
+    assumeTrue(!fixture.requiredFields().isEmpty(), "the fixture names no required field (--required-field)");
     for (String field : fixture.requiredFields()) {
+      if (fixture.operatorConfiguration().isPresent()) {
+        ObjectNode operator = (ObjectNode) new YAMLMapper().readTree(fixture.operatorConfiguration().get());
+        assertThat(operator.has(field)).as("the operator's configuration has %s", field).isTrue();
+        operator.remove(field);
+        String error;
+        try (ConformanceFixture variant = variant(json(operator))) {
+          // It started (the field may be the workflows' to give): then a call names the missing field.
+          ArtifactClient other = new ArtifactClient(variant.socket(), PLUGIN);
+          Reply reply = other.save(localFile("cfg", 10, 1), other.artifact(fixture.configuration(), newKey(test)));
+          assertThat(reply.success()).as("without %s", field).isFalse();
+          error = reply.error();
+        } catch (ConfigurationException refusedToStart) {
+          error = refusedToStart.getMessage();
+        }
+        assertThat(error).as("without %s", field).contains("'" + field + "'").contains("required");
+        assertNoSecretIn(error);
+        continue;
+      }
       ObjectNode config = configurationTree();
       assertThat(config.has(field)).as("the fixture's configuration has %s", field).isTrue();
       config.remove(field);
@@ -622,6 +667,309 @@ public abstract class ArtifactDriverConformance {
     Reply reply = saveWith(new ObjectMapper().writeValueAsString(config), newKey(test));
     assertThat(reply.success()).isFalse();
     assertThat(reply.error()).contains("transfer.filesInFlight").contains("whole number").doesNotContain("many");
+  }
+
+  // ---------------------------------------------------------------- hostile author
+
+  /*
+   * A workflow's configuration is written by whoever writes the workflow, and the driver beside
+   * the Argo Server serves every namespace with that server's identity: the configuration is
+   * hostile input. These checks write it as an attacker would.
+   */
+
+  /** The same driver with another operator's configuration, or the check is skipped where the kit cannot start one. */
+  private ConformanceFixture variant(String operatorConfiguration) throws Exception {
+    Optional<ConformanceFixture> variant = fixture.withOperatorConfiguration(operatorConfiguration);
+    assumeTrue(variant.isPresent(), "the kit cannot start this driver with another operator's configuration");
+    return variant.get();
+  }
+
+  private static String json(JsonNode node) throws IOException {
+    return new ObjectMapper().writeValueAsString(node);
+  }
+
+  private ObjectNode operatorTree() throws IOException {
+    return (ObjectNode) new YAMLMapper().readTree(fixture.operatorConfiguration().orElseThrow());
+  }
+
+  /** A file the driver could read, holding nothing of value: what a hostile reference points at. */
+  private Path hostileTarget() throws IOException {
+    Path target = work.resolve("hostile-target");
+    if (!Files.exists(target)) {
+      Files.writeString(target, "argo-artifact-conformance: nothing to see");
+    }
+    return target;
+  }
+
+  /** The where and who fields of the driver, each with a value that differs from the operator's. */
+  private Map<String, JsonNode> lockedOverrides() throws IOException {
+    Map<String, JsonNode> overrides = new LinkedHashMap<>();
+    ObjectNode operator = fixture.operatorConfiguration().isPresent() ? operatorTree() : new ObjectMapper().createObjectNode();
+    if (fixture.configurationType().isPresent()) {
+      for (ConfigurationFields.Field f : ConfigurationFields.of(fixture.configurationType().get()).fields()) {
+        if (f.fieldClass() == FieldClass.WHERE || f.fieldClass() == FieldClass.WHO) {
+          overrides.put(f.name(), hostileValue(f, operator.get(f.name())));
+        }
+      }
+    } else {
+      for (String field : fixture.lockedFields()) {
+        overrides.put(field, TextNode.valueOf("argo-artifact-conformance-override"));
+      }
+    }
+    return overrides;
+  }
+
+  private JsonNode hostileValue(ConfigurationFields.Field f, JsonNode operatorValue) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    Class<?> type = f.type();
+    if (f.isSecretReference()) {
+      return mapper.createObjectNode().put("file", hostileTarget().toString());
+    }
+    if (f.nested() != null) {
+      ConfigurationFields.Field first = f.nested().fields().getFirst();
+      return mapper.createObjectNode().set(first.name(), hostileValue(first, operatorValue == null ? null : operatorValue.get(first.name())));
+    }
+    if (type == Integer.class || type == Long.class) {
+      return LongNode.valueOf(operatorValue != null && operatorValue.asLong() == 4242 ? 4243 : 4242);
+    }
+    if (type == Boolean.class) {
+      return BooleanNode.valueOf(operatorValue == null || !operatorValue.asBoolean());
+    }
+    if (java.util.List.class.isAssignableFrom(type)) {
+      return mapper.createArrayNode().add("127.0.0.1:4242");
+    }
+    if (Map.class.isAssignableFrom(type)) {
+      return mapper.createObjectNode().put("argo.artifact.conformance", "override");
+    }
+    return TextNode.valueOf("argo-artifact-conformance-override");
+  }
+
+  /** The one-line refusal of a Save with {@code configuration}; the same key every time, so refusals compare. */
+  private String refusal(ArtifactClient via, String configuration, TestInfo test) throws IOException {
+    String key = "refused/" + test.getTestMethod().map(m -> m.getName()).orElse("refused");
+    Reply reply = via.save(localFile("h", 10, 1), via.artifact(configuration, key));
+    assertThat(reply.success()).as("refused: %s", configuration).isFalse();
+    assertThat(reply.error()).doesNotContain("\n").doesNotContain("\tat ");
+    assertNoSecretIn(reply.error());
+    return reply.error();
+  }
+
+  @Test
+  @Tag("hostile-author")
+  void everyLockedFieldRefusesAnOverride(TestInfo test) throws IOException {
+    Map<String, JsonNode> overrides = lockedOverrides();
+    assumeTrue(!overrides.isEmpty(), "the fixture names no field a workflow may not set (--locked-field)");
+    for (Map.Entry<String, JsonNode> override : overrides.entrySet()) {
+      ObjectNode workflow = configurationTree();
+      workflow.set(override.getKey(), override.getValue());
+      String error = refusal(client, json(workflow), test);
+      assertThat(error).as("overriding %s", override.getKey()).contains("field '" + override.getKey()).containsIgnoringCase("operator");
+    }
+  }
+
+  @Test
+  @Tag("hostile-author")
+  void aLockedFieldIsRefusedByEveryOperation(TestInfo test) throws IOException {
+    Map<String, JsonNode> overrides = lockedOverrides();
+    assumeTrue(!overrides.isEmpty(), "the fixture names no field a workflow may not set (--locked-field)");
+    Map.Entry<String, JsonNode> first = overrides.entrySet().iterator().next();
+    ObjectNode workflow = configurationTree();
+    workflow.set(first.getKey(), first.getValue());
+    Artifact hostile = client.artifact(json(workflow), newKey(test) + "/out");
+    String field = "field '" + first.getKey();
+    assertThat(client.save(localFile("e", 10, 1), hostile).error()).contains(field);
+    assertThat(client.load(hostile, loadTarget()).error()).contains(field);
+    assertThat(client.listObjects(hostile).error()).contains(field);
+    assertThat(client.isDirectory(hostile).error()).contains(field);
+    assertThat(client.delete(hostile).error()).contains(field);
+    StreamReport stream = client.openStream(hostile, OutputStream.nullOutputStream(), 0);
+    assertThat(stream.ok()).isFalse();
+    assertThat(stream.bytes()).isZero();
+    assertThat(stream.error()).contains(field);
+    assertThat(client.saveStream(hostile, new java.io.ByteArrayInputStream(new byte[3 * MIB]), -1).error()).contains(field);
+  }
+
+  /** The first who field that holds a secret reference, preferring one the operator sets. */
+  private Optional<String> secretField() throws IOException {
+    if (fixture.configurationType().isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectNode operator = fixture.operatorConfiguration().isPresent() ? operatorTree() : new ObjectMapper().createObjectNode();
+    List<ConfigurationFields.Field> secrets = ConfigurationFields.of(fixture.configurationType().get()).fields().stream()
+        .filter(f -> f.fieldClass() == FieldClass.WHO && f.isSecretReference()).toList();
+    return secrets.stream().filter(f -> operator.has(f.name())).findFirst().or(() -> secrets.stream().findFirst())
+        .map(ConfigurationFields.Field::name);
+  }
+
+  @Test
+  @Tag("hostile-author")
+  void secretReferencesAreRefusedAlikeWhetherTheirTargetExists(TestInfo test) throws Exception {
+    Optional<String> secretField = secretField();
+    assumeTrue(secretField.isPresent(), "the driver's configuration has no secret reference");
+    String field = secretField.get();
+    Path existing = hostileTarget();
+    Path missing = work.resolve("no-such-file-" + UUID.randomUUID());
+    ObjectMapper mapper = new ObjectMapper();
+    java.util.function.Function<JsonNode, String> with = ref -> {
+      ObjectNode workflow;
+      try {
+        workflow = configurationTree();
+        workflow.set(field, ref);
+        return json(workflow);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    String there = refusal(client, with.apply(mapper.createObjectNode().put("file", existing.toString())), test);
+    assertThat(there).isEqualTo(refusal(client, with.apply(mapper.createObjectNode().put("file", missing.toString())), test))
+        .doesNotContain(existing.toString()).doesNotContain("nothing to see");
+    assertThat(refusal(client, with.apply(mapper.createObjectNode().put("env", "PATH")), test))
+        .isEqualTo(refusal(client, with.apply(mapper.createObjectNode().put("env", "ARGO_ARTIFACT_NO_SUCH_VARIABLE")), test));
+    assumeTrue(fixture.operatorConfiguration().isPresent(), "the kit cannot start this driver with another policy");
+
+    // Opened to workflows with one directory allowed: outside it, the refusal is again the same.
+    Path allowed = Files.createDirectories(work.resolve("allowed-secrets-" + UUID.randomUUID()));
+    Files.createSymbolicLink(allowed.resolve("link"), existing);
+    ObjectNode operator = operatorTree();
+    ObjectNode policy = operator.putObject("policy");
+    policy.putArray("authorFields").add(field);
+    policy.putObject("secretSources").putArray("files").add(allowed.toString());
+    try (ConformanceFixture opened = variant(json(operator))) {
+      ArtifactClient other = new ArtifactClient(opened.socket(), PLUGIN);
+      String outside = refusal(other, with.apply(mapper.createObjectNode().put("file", existing.toString())), test);
+      assertThat(outside).contains("field '" + field + "'").contains("policy.secretSources.files");
+      for (Path hostile : List.of(missing, allowed.resolve("link"), allowed.resolve("..").resolve(existing.getFileName()))) {
+        assertThat(refusal(other, with.apply(mapper.createObjectNode().put("file", hostile.toString())), test))
+            .as("{file: %s}", hostile).isEqualTo(outside);
+      }
+      assertThat(refusal(other, with.apply(mapper.createObjectNode().put("env", "PATH")), test)).contains("envPrefixes");
+    }
+  }
+
+  /** Counts what connects to it: a workflow-chosen destination must receive nothing. */
+  private static final class Listener implements AutoCloseable {
+    final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    final AtomicInteger accepted = new AtomicInteger();
+    final Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
+      while (!socket.isClosed()) {
+        try (java.net.Socket s = socket.accept()) {
+          accepted.incrementAndGet();
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    });
+
+    Listener() throws IOException {}
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  private void assertRefusedByEveryOperation(ArtifactClient via, String configuration, String reason, TestInfo test)
+      throws IOException {
+    Artifact hostile = via.artifact(configuration, newKey(test) + "/out");
+    assertThat(via.save(localFile("d", 10, 1), hostile).error()).as("save").contains(reason);
+    assertThat(via.load(hostile, loadTarget()).error()).as("load").contains(reason);
+    assertThat(via.listObjects(hostile).error()).as("list").contains(reason);
+    assertThat(via.isDirectory(hostile).error()).as("isDirectory").contains(reason);
+    assertThat(via.delete(hostile).error()).as("delete").contains(reason);
+    assertThat(via.openStream(hostile, OutputStream.nullOutputStream(), 0).error()).as("openStream").contains(reason);
+    assertThat(via.saveStream(hostile, new java.io.ByteArrayInputStream(new byte[1024]), -1).error()).as("saveStream").contains(reason);
+  }
+
+  @Test
+  @Tag("hostile-author")
+  void aWorkflowChosenDestinationReceivesNothing(TestInfo test) throws Exception {
+    assumeTrue(!fixture.hostileDestinations().isEmpty(), "the fixture names no destination field (--hostile-destination)");
+    try (Listener listener = new Listener()) {
+      for (String fragment : fixture.hostileDestinations()) {
+        ObjectNode destination = (ObjectNode) new YAMLMapper().readTree(fragment.replace("{port}",
+            Integer.toString(listener.socket.getLocalPort())));
+        ObjectNode workflow = configurationTree();
+        workflow.setAll(destination);
+        assertRefusedByEveryOperation(client, json(workflow), "field '" + destination.fieldNames().next(), test);
+        if (fixture.operatorConfiguration().isPresent()) {
+          // Opened, but the listener's host is not on the operator's allow-list.
+          ObjectNode operator = operatorTree();
+          ObjectNode policy = operator.putObject("policy");
+          destination.fieldNames().forEachRemaining(policy.putArray("authorFields")::add);
+          policy.putArray("allowedHosts").add("storage.invalid");
+          try (ConformanceFixture opened = variant(json(operator))) {
+            assertRefusedByEveryOperation(new ArtifactClient(opened.socket(), PLUGIN), json(workflow), "policy.allowedHosts", test);
+          }
+        }
+      }
+      Thread.sleep(200);
+      assertThat(listener.accepted).as("connections the workflow's destination received").hasValue(0);
+    }
+  }
+
+  @Test
+  @Tag("hostile-author")
+  void hugeConfigurationsAndKeysCostOneShortLine(TestInfo test) throws IOException {
+    String huge = (fixture.configuration().isBlank() ? "{}" : fixture.configuration()) + "\n# " + "x".repeat(7 << 20);
+    long start = System.nanoTime();
+    Reply reply = saveWith(huge, newKey(test));
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("refused before parsing").isLessThan(java.time.Duration.ofSeconds(5));
+    assertThat(reply.success()).isFalse();
+    assertThat(reply.error()).hasSizeLessThan(500);
+    String longKey = newKey(test) + "/" + "k".repeat(10_000);
+    Reply longKeyReply = client.save(localFile("k", 10, 1), artifact(longKey));
+    assertThat(longKeyReply.success()).isFalse();
+    assertThat(longKeyReply.error()).hasSizeLessThan(1000).doesNotContain("k".repeat(300));
+  }
+
+  /** Every form in which a secret could show in a log: clear, base64, hex, URL-encoded. */
+  private static List<String> encodings(String secret) {
+    byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    byte[] head = java.util.Arrays.copyOf(bytes, Math.min(bytes.length, 12));
+    return List.of(secret, java.util.Base64.getEncoder().encodeToString(bytes),
+        java.util.Base64.getEncoder().withoutPadding().encodeToString(bytes), java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+        hex.formatHex(bytes), hex.withUpperCase().formatHex(bytes), java.util.HexFormat.ofDelimiter(" ").formatHex(head),
+        java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  @Tag("hostile-author")
+  void aDebugLevelLogHoldsNoSecret(TestInfo test) throws IOException {
+    assumeTrue(!fixture.secretValues().isEmpty(), "the fixture's configuration references no secret");
+    assumeTrue(fixture.operatorConfiguration().isPresent(), "the driver does not log into this process");
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    JsonLog.setThreshold(JsonLog.Level.DEBUG);
+    JsonLog.redirect(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    JsonLog.captureJavaUtilLogging();
+    try {
+      // Another configuration string: another storage, whose secrets are read and used now.
+      ObjectNode fresh = configurationTree();
+      fresh.putObject("transfer").put("maxAttempts", 1);
+      Artifact a = client.artifact(json(fresh), newKey(test) + "/debug.bin");
+      Path source = localFile("debug.bin", 2L * MIB + 5, 11);
+      assertThat(client.save(source, a)).isEqualTo(new Reply(true, ""));
+      assertThat(client.load(a, loadTarget()).success()).isTrue();
+      assertThat(client.listObjects(a).error()).isEmpty();
+      assertThat(client.openStream(a, OutputStream.nullOutputStream(), 0).error()).isEmpty();
+      for (Map.Entry<String, JsonNode> override : lockedOverrides().entrySet()) {
+        ObjectNode hostile = configurationTree();
+        hostile.set(override.getKey(), override.getValue());
+        client.save(source, client.artifact(json(hostile), newKey(test)));
+      }
+      assertThat(client.delete(a).success()).isTrue();
+    } finally {
+      JsonLog.redirect(System.out);
+      JsonLog.setThreshold(JsonLog.Level.INFO);
+      JsonLog.captureJavaUtilLogging();
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(log).as("the calls were logged").contains("\"op\":\"save\"");
+    for (String secret : fixture.secretValues()) {
+      for (String form : encodings(secret)) {
+        assertThat(log).as("a debug log holds no secret, in any encoding").doesNotContain(form);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- storage capabilities
@@ -826,6 +1174,6 @@ public abstract class ArtifactDriverConformance {
   /** Tags in the order the report lists them. */
   public static List<String> capabilityTags() {
     return List.of("files", "directories", "errors", "safety", "delete", "streaming", "save-stream",
-        "concurrency", "configuration", "storage", "lifecycle");
+        "concurrency", "configuration", "hostile-author", "storage", "lifecycle");
   }
 }

@@ -1,22 +1,43 @@
 package dev.argoartifact.testkit.conformance;
 
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.StorageCapability;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a driver's test supplies to {@link ArtifactDriverConformance}: a running driver on a real
- * Unix socket, a working configuration for a real backend, and optional extras that unlock more
- * checks. Drivers in other languages get one from the {@code argo-artifact conformance} command.
+ * Unix socket, configured as an operator configures it, a workflow's configuration for a real
+ * backend, and optional extras that unlock more checks. Drivers in other languages get one from
+ * the {@code argo-artifact conformance} command.
  */
 public interface ConformanceFixture extends AutoCloseable {
 
   /** The socket of a driver that is already serving. */
   Path socket();
 
-  /** A configuration string that works against the backend (YAML mapping or JSON object). */
+  /**
+   * The configuration a workflow sends (YAML mapping or JSON object; often empty): what the
+   * operator's configuration leaves to workflows, for a real backend.
+   */
   String configuration();
+
+  /** The operator's configuration the driver runs with, where the kit knows it (Java drivers). */
+  default Optional<String> operatorConfiguration() {
+    return Optional.empty();
+  }
+
+  /**
+   * Another driver of the same kind, serving with {@code operatorConfiguration} instead, for the
+   * checks that need another policy; closed by the caller. Empty where the kit cannot start one.
+   * Throws {@code ConfigurationException} when that configuration cannot serve, as the driver
+   * refuses to start with it.
+   */
+  default Optional<ConformanceFixture> withOperatorConfiguration(String operatorConfiguration) throws Exception {
+    return Optional.empty();
+  }
 
   /** All keys the suite writes start with this, so runs never collide and are easy to clean up. */
   String keyPrefix();
@@ -24,8 +45,30 @@ public interface ConformanceFixture extends AutoCloseable {
   /** Top-level fields the configuration cannot do without; the suite removes each in turn. */
   List<String> requiredFields();
 
-  /** Secret values present in the configuration's referenced secrets; no error may echo them. */
+  /** Secret values present in the configuration's referenced secrets; no error or log may show them. */
   default List<String> secretValues() {
+    return List.of();
+  }
+
+  /** The driver's configuration record, whose field classes say which fields a workflow may not set. */
+  default Optional<Class<?>> configurationType() {
+    return Optional.empty();
+  }
+
+  /**
+   * Fields a workflow's configuration may not set here, for drivers whose record the kit cannot
+   * read (other languages); a Java driver's come from {@link #configurationType()}.
+   */
+  default List<String> lockedFields() {
+    return List.of();
+  }
+
+  /**
+   * Workflow configurations (YAML fragments) that would send the driver's requests to a listener
+   * of the kit, {@code {port}} standing for its port: "endpoint: http://127.0.0.1:{port}/x". The
+   * driver must refuse each, and the listener must see nothing.
+   */
+  default List<String> hostileDestinations() {
     return List.of();
   }
 
@@ -40,7 +83,7 @@ public interface ConformanceFixture extends AutoCloseable {
   }
 
   /** The abilities the driver publishes in the index ({@code ArtifactDriver.storageCapabilities()}). */
-  default Optional<java.util.Set<dev.argoartifact.common.storage.StorageCapability>> publishedCapabilities() {
+  default Optional<Set<StorageCapability>> publishedCapabilities() {
     return Optional.empty();
   }
 

@@ -8,13 +8,14 @@ import java.util.Optional;
 
 /**
  * The suite against a driver someone else started (any language), as run by
- * {@code argo-artifact conformance}. Checks that need a driver's internals (storage capabilities)
- * are skipped with a reason; lifecycle checks run when a launch command is given.
+ * {@code argo-artifact conformance}. Checks that need a driver's internals (storage capabilities,
+ * another operator's policy) are skipped with a reason; lifecycle checks run when a launch command
+ * is given, the hostile-author checks for the fields and destinations the command names.
  */
 public class ExternalDriverConformance extends ArtifactDriverConformance {
   /** Set by the command line before the JUnit launcher runs this class. */
   public record Settings(Path socket, String configuration, String keyPrefix, List<String> requiredFields,
-      List<String> launchCommand, Path logFile, long largeFileBytes) {}
+      List<String> lockedFields, List<String> hostileDestinations, List<String> launchCommand, Path logFile, long largeFileBytes) {}
 
   private static volatile Settings settings;
 
@@ -47,6 +48,16 @@ public class ExternalDriverConformance extends ArtifactDriverConformance {
       @Override
       public List<String> requiredFields() {
         return s.requiredFields();
+      }
+
+      @Override
+      public List<String> lockedFields() {
+        return s.lockedFields();
+      }
+
+      @Override
+      public List<String> hostileDestinations() {
+        return s.hostileDestinations();
       }
 
       @Override

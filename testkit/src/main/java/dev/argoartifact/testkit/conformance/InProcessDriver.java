@@ -11,19 +11,21 @@ import java.time.Duration;
 
 /**
  * A Java driver served on a real Unix socket inside the test JVM (so in-process backends such as
- * MiniDFSCluster or LocalStorageHelper are reachable), through the same server as an image.
+ * MiniDFSCluster or LocalStorageHelper are reachable), through the same server as an image, with
+ * the operator's configuration an image reads from its environment.
  */
 public final class InProcessDriver implements AutoCloseable {
   private final DriverServer server;
   private final DriverRuntime<?> runtime;
 
-  public InProcessDriver(ArtifactDriver<?> driver, Path socket) throws IOException {
-    this(driver, socket, null, new DefaultSecretResolver());
+  /** @param operatorConfiguration the operator's configuration (YAML), or null for none */
+  public InProcessDriver(ArtifactDriver<?> driver, Path socket, String operatorConfiguration) throws IOException {
+    this(driver, socket, operatorConfiguration, new DefaultSecretResolver());
   }
 
-  public InProcessDriver(ArtifactDriver<?> driver, Path socket, String operatorDefaults, SecretResolver secrets)
+  public InProcessDriver(ArtifactDriver<?> driver, Path socket, String operatorConfiguration, SecretResolver secrets)
       throws IOException {
-    this.runtime = new DriverRuntime<>(driver, operatorDefaults, secrets);
+    this.runtime = new DriverRuntime<>(driver, operatorConfiguration, secrets);
     this.server = DriverServer.start(socket, runtime);
   }
 

@@ -1,37 +1,72 @@
 package dev.argoartifact.testkit.conformance;
 
 import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.config.OperatorConfiguration;
+import dev.argoartifact.common.secrets.DefaultSecretResolver;
+import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.StorageCapability;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The usual fixture of a Java driver: the driver in the test JVM on a real socket (so in-process
- * backends are reachable), a child-JVM launcher for the lifecycle checks, direct storage access
- * for the capability checks, and the backends to stop afterwards.
+ * backends are reachable), configured by the operator's configuration as in production, a
+ * child-JVM launcher for the lifecycle checks, direct storage access for the capability checks,
+ * and the backends to stop afterwards.
  */
 public final class InProcessFixture implements ConformanceFixture {
+  private final ArtifactDriver<?> driverType;
+  private final Path work;
   private final InProcessDriver driver;
-  private final java.util.Set<dev.argoartifact.common.storage.StorageCapability> published;
+  private final Set<StorageCapability> published;
+  private final String operatorConfiguration;
   private final String configuration;
   private final List<String> requiredFields;
   private final List<String> secretValues;
+  private final List<String> hostileDestinations;
+  private final SecretResolver secrets;
   private final DriverLauncher launcher;
   private final List<AutoCloseable> resources;
 
   private InProcessFixture(Builder b) throws IOException {
-    this.driver = new InProcessDriver(b.driver, b.work.resolve("plugin/socket"));
+    this.driverType = b.driver;
+    this.work = b.work;
+    this.secrets = b.secrets;
+    this.driver = new InProcessDriver(b.driver, b.work.resolve("plugin/socket"), b.operatorConfiguration, b.secrets);
     this.published = b.driver.storageCapabilities();
+    this.operatorConfiguration = b.operatorConfiguration;
     this.configuration = b.configuration;
     this.requiredFields = List.copyOf(b.requiredFields);
     this.secretValues = List.copyOf(b.secretValues);
-    this.launcher = b.launch ? new JavaDriverLauncher(b.driver.name(), Map.of(), b.work.resolve("driver-processes.log")) : null;
+    this.hostileDestinations = List.copyOf(b.hostileDestinations);
+    this.launcher = b.launch ? new JavaDriverLauncher(b.driver.name(),
+        b.operatorConfiguration == null ? Map.of() : Map.of(OperatorConfiguration.ENV, b.operatorConfiguration),
+        b.work.resolve("driver-processes.log")) : null;
     this.resources = List.copyOf(b.resources);
+  }
+
+  /** Another fixture of the same kind: its own driver on its own socket, nothing to close but itself. */
+  private InProcessFixture(InProcessFixture base, String operatorConfiguration) throws IOException {
+    this.driverType = base.driverType;
+    this.work = Files.createDirectories(base.work.resolve("variant-" + UUID.randomUUID().toString().substring(0, 8)));
+    this.secrets = base.secrets;
+    this.driver = new InProcessDriver(base.driverType, work.resolve("socket"), operatorConfiguration, base.secrets);
+    this.published = base.published;
+    this.operatorConfiguration = operatorConfiguration;
+    this.configuration = base.configuration;
+    this.requiredFields = base.requiredFields;
+    this.secretValues = base.secretValues;
+    this.hostileDestinations = base.hostileDestinations;
+    this.launcher = null;
+    this.resources = List.of();
   }
 
   public static Builder builder(ArtifactDriver<?> driver, Path work) {
@@ -39,7 +74,7 @@ public final class InProcessFixture implements ConformanceFixture {
   }
 
   @Override
-  public Optional<java.util.Set<dev.argoartifact.common.storage.StorageCapability>> publishedCapabilities() {
+  public Optional<Set<StorageCapability>> publishedCapabilities() {
     return Optional.of(published);
   }
 
@@ -51,6 +86,26 @@ public final class InProcessFixture implements ConformanceFixture {
   @Override
   public String configuration() {
     return configuration;
+  }
+
+  @Override
+  public Optional<String> operatorConfiguration() {
+    return Optional.ofNullable(operatorConfiguration);
+  }
+
+  @Override
+  public Optional<ConformanceFixture> withOperatorConfiguration(String operatorConfiguration) throws IOException {
+    return Optional.of(new InProcessFixture(this, operatorConfiguration));
+  }
+
+  @Override
+  public Optional<Class<?>> configurationType() {
+    return Optional.of(driverType.configurationType());
+  }
+
+  @Override
+  public List<String> hostileDestinations() {
+    return hostileDestinations;
   }
 
   @Override
@@ -101,14 +156,17 @@ public final class InProcessFixture implements ConformanceFixture {
     }
   }
 
-  /** Builds a fixture; only the configuration and the required fields are mandatory. */
+  /** Builds a fixture; the operator's configuration and the required fields are what most drivers give. */
   public static final class Builder {
     private final ArtifactDriver<?> driver;
     private final Path work;
-    private String configuration;
+    private String operatorConfiguration;
+    private String configuration = "";
     private final List<String> requiredFields = new ArrayList<>();
     private final List<String> secretValues = new ArrayList<>();
+    private final List<String> hostileDestinations = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private SecretResolver secrets = new DefaultSecretResolver();
     private boolean launch = true;
 
     private Builder(ArtifactDriver<?> driver, Path work) {
@@ -116,6 +174,13 @@ public final class InProcessFixture implements ConformanceFixture {
       this.work = work;
     }
 
+    /** The operator's configuration (Helm values, rendered into the driver's environment). */
+    public Builder operatorConfiguration(String value) {
+      this.operatorConfiguration = value;
+      return this;
+    }
+
+    /** What workflows send (default: nothing; the operator's configuration holds the location). */
     public Builder configuration(String value) {
       this.configuration = value;
       return this;
@@ -128,6 +193,18 @@ public final class InProcessFixture implements ConformanceFixture {
 
     public Builder secretValues(String... values) {
       secretValues.addAll(List.of(values));
+      return this;
+    }
+
+    /** A workflow configuration that would send requests to the kit's listener at {@code {port}}. */
+    public Builder hostileDestination(String fragment) {
+      hostileDestinations.add(fragment);
+      return this;
+    }
+
+    /** How secret references resolve (default: files, the environment and the pod's Kubernetes API). */
+    public Builder secrets(SecretResolver resolver) {
+      this.secrets = resolver;
       return this;
     }
 
@@ -144,8 +221,8 @@ public final class InProcessFixture implements ConformanceFixture {
     }
 
     public InProcessFixture build() throws IOException {
-      if (configuration == null) {
-        throw new IllegalStateException("a fixture needs a configuration");
+      if (operatorConfiguration == null && configuration.isBlank()) {
+        throw new IllegalStateException("a fixture needs an operator's configuration");
       }
       return new InProcessFixture(this);
     }

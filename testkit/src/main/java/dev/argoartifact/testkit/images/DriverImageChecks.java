@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.argoartifact.common.config.OperatorConfiguration;
 import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.client.ArtifactClient.Reply;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * What every driver image must do, run against the image built by Jib (target/jib-image.tar),
- * under podman exactly as Argo's init container runs it. A driver's {@code *ImageIT} subclasses
- * this with its budget, a bad configuration and a real backend for one round trip.
+ * under podman exactly as Argo's init container runs it, with the operator's configuration in its
+ * environment as the Helm chart puts it there. A driver's {@code *ImageIT} subclasses this with
+ * its budget, a bad workflow configuration and a real backend for one round trip.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class DriverImageChecks {
@@ -45,13 +47,18 @@ public abstract class DriverImageChecks {
   /** The images issue's compressed size budget in MB (10^6 bytes); an image at or above it fails. */
   protected abstract long sizeBudgetMegabytes();
 
-  /** A configuration the driver rejects, and a fragment of the message it must give. */
+  /** A workflow's configuration the driver rejects, and a fragment of the message it must give. */
   protected abstract String badConfiguration();
 
   protected abstract String badConfigurationMessage();
 
-  /** A configuration for a real backend reachable from the container (host network), or null. */
-  protected abstract String roundTripConfiguration() throws Exception;
+  /** The operator's configuration for a real backend reachable from the container (host network), or null. */
+  protected abstract String operatorConfiguration() throws Exception;
+
+  /** A workflow's configuration that overrides a field the operator fixed, and that field. */
+  protected abstract String hostileConfiguration();
+
+  protected abstract String hostileField();
 
   /** Extra podman options for the round trip (e.g. --network=host, mounts). */
   protected List<String> roundTripOptions() {
@@ -83,6 +90,15 @@ public abstract class DriverImageChecks {
     // The container's user (8737) creates the socket in a directory Argo shares (an emptyDir).
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
     return dir;
+  }
+
+  /** Starts the image like Argo's init container, with the operator's configuration when given, and waits for its socket. */
+  protected ArtifactClient start(Path pluginDirectory, List<String> options, String operatorConfiguration) throws Exception {
+    List<String> all = new ArrayList<>(options);
+    if (operatorConfiguration != null) {
+      all.addAll(List.of("-e", OperatorConfiguration.pluginEnv(driver()) + "=" + operatorConfiguration));
+    }
+    return start(pluginDirectory, all);
   }
 
   /** Starts the image like Argo's init container and waits for its socket. */
@@ -192,6 +208,38 @@ public abstract class DriverImageChecks {
     assertThat(reply.error()).contains(badConfigurationMessage()).doesNotContain("\tat ");
   }
 
+  @Test
+  void aWorkflowCannotOverrideWhatTheOperatorFixed() throws Exception {
+    String operator = operatorConfiguration();
+    assumeTrue(operator != null, "no backend for " + driver() + " is reachable from a container here");
+    ArtifactClient client = start(pluginDirectory("hostile"), roundTripOptions(), operator);
+    Path file = TestData.write(work.resolve("hostile.bin"), 10, 1);
+    Reply reply = client.save(file, client.artifact(hostileConfiguration(), "x/hostile.bin"));
+    assertThat(reply.success()).isFalse();
+    assertThat(reply.error()).contains("field '" + hostileField() + "' is fixed by the operator").doesNotContain("\n");
+  }
+
+  @Test
+  void anInvalidOperatorConfigurationStopsTheDriverWithOneLine() throws Exception {
+    Path dir = pluginDirectory("invalid-operator");
+    String container = podman.startDriver(image, driver(), dir, List.of("-e",
+        OperatorConfiguration.pluginEnv(driver()) + "=policy: {authorFeilds: [x]}"));
+    containers.add(container);
+    String exit = "";
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      exit = podman.check(List.of("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", container), 30).output().strip();
+      if (exit.startsWith("exited")) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(exit).as("the driver refuses to serve with a broken operator configuration").isEqualTo("exited 1");
+    assertThat(podman.logs(container)).contains("cannot start").contains("unknown field 'authorFeilds' in 'policy'")
+        .doesNotContain("\tat ");
+    assertThat(dir.resolve("socket")).doesNotExist();
+  }
+
   /** Why the 1 GiB memory checks cannot give a verdict for this driver here, or null when they can. */
   protected String memoryCheckUnavailable() {
     return null;
@@ -223,12 +271,13 @@ public abstract class DriverImageChecks {
   private void underA256MiBLimit(String what, Gibibyte gibibyte) throws Exception {
     String unavailable = memoryCheckUnavailable();
     assumeTrue(unavailable == null, unavailable);
-    String configuration = roundTripConfiguration();
-    assumeTrue(configuration != null, "no backend for " + driver() + " is reachable from a container here");
+    String operator = operatorConfiguration();
+    assumeTrue(operator != null, "no backend for " + driver() + " is reachable from a container here");
+    String configuration = "";
     List<String> options = new ArrayList<>(roundTripOptions());
     options.add("--memory=256m");
     Path scratch = pluginDirectory("memory-" + System.nanoTime());
-    ArtifactClient client = start(scratch, options);
+    ArtifactClient client = start(scratch, options, operator);
     String container = lastContainer();
     String key = "image-it/memory-" + System.nanoTime();
     Path back = scratch.resolve("loaded");
@@ -283,9 +332,10 @@ public abstract class DriverImageChecks {
 
   @Test
   void aRoundTripAgainstTheRealBackend() throws Exception {
-    String configuration = roundTripConfiguration();
-    assumeTrue(configuration != null, "no backend for " + driver() + " is reachable from a container here");
-    ArtifactClient client = start(pluginDirectory("round-trip"), roundTripOptions());
+    String operator = operatorConfiguration();
+    assumeTrue(operator != null, "no backend for " + driver() + " is reachable from a container here");
+    String configuration = "";
+    ArtifactClient client = start(pluginDirectory("round-trip"), roundTripOptions(), operator);
     Path dir = Files.createDirectories(work.resolve("tree"));
     TestData.write(dir.resolve("a.bin"), 3 << 20, 2);
     TestData.write(Files.createDirectories(dir.resolve("sub")).resolve("b.txt"), 1000, 3);

@@ -1,11 +1,15 @@
 package dev.argoartifact.driver.azure;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.argoartifact.common.Durations;
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
-import dev.argoartifact.common.config.Required;
+import dev.argoartifact.common.config.Default;
+import dev.argoartifact.common.config.How;
 import dev.argoartifact.common.config.KeyPrefix;
+import dev.argoartifact.common.config.Range;
+import dev.argoartifact.common.config.Required;
+import dev.argoartifact.common.config.Where;
+import dev.argoartifact.common.config.Who;
 import dev.argoartifact.common.secrets.SecretRef;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -16,31 +20,43 @@ import java.util.regex.Pattern;
 
 /** Configuration of the Azure Blob Storage driver. */
 public record AzureConfiguration(
+    @Where(destination = true)
     @JsonPropertyDescription("Blob endpoint, e.g. https://<account>.blob.core.windows.net, or http://host:port/<account> for Azurite.")
     String endpoint,
+    @Where(destination = true)
     @JsonPropertyDescription("Storage account name; builds https://<accountName>.blob.core.windows.net. Alternative to endpoint.")
     String accountName,
-    @Required
+    @Required @Where
     @JsonPropertyDescription("Container holding the artifacts.")
     String container,
-    @JsonPropertyDescription("Optional prefix under which every key lives, e.g. 'argo/'.")
+    @How(subPath = true)
+    @JsonPropertyDescription("Prefix under which every key lives, e.g. 'argo/'; a workflow's prefix goes below the operator's.")
     String prefix,
+    @Who
     @JsonPropertyDescription("Storage account key, as a secret reference.")
     SecretRef accountKey,
+    @Who
     @JsonPropertyDescription("SAS token (with or without the leading '?'), as a secret reference.")
     SecretRef sasToken,
+    @Who
     @JsonPropertyDescription("Connection string, as a secret reference; it also names the endpoint.")
     SecretRef connectionString,
+    @Who
     @JsonPropertyDescription("'default': the pod's identity, tried in DefaultAzureCredential's order: a service principal in AZURE_* variables, workload identity, managed identity. The default when no secret is given.")
     String credential,
-    @JsonPropertyDescription("Block size in bytes for uploads and ranged downloads (default 8 MiB).")
+    @How @Default("8388608") @Range(min = "1048576", max = "4194304000")
+    @JsonPropertyDescription("Block size in bytes for uploads and ranged downloads.")
     Long blockSize,
-    @JsonPropertyDescription("Parallel block transfers per blob (default 8).")
+    @How @Default("8") @Range(min = "1", max = "64")
+    @JsonPropertyDescription("Parallel block transfers per blob.")
     Integer maxConcurrency,
-    @JsonPropertyDescription("Attempts per request inside the Azure SDK (default 4); the driver also retries per file.")
+    @How @Default("4") @Range(min = "1", max = "20")
+    @JsonPropertyDescription("Attempts per request inside the Azure SDK; the driver also retries per file.")
     Integer maxTries,
-    @JsonPropertyDescription("Time allowed for one request attempt (default 60s).")
-    String tryTimeout,
+    @How @Default("60s") @Range(min = "1s", max = "1h")
+    @JsonPropertyDescription("Time allowed for one request attempt.")
+    Duration tryTimeout,
+    @How
     @JsonPropertyDescription("Parallelism and retries.")
     TransferSettings transfer) implements TransferSettings.Tunable {
 
@@ -89,18 +105,6 @@ public record AzureConfiguration(
       throw new ConfigurationException(null, "'connectionString' already names the account: remove 'endpoint' and 'accountName'");
     }
     KeyPrefix.validate("prefix", prefix);
-    if (blockSize != null && (blockSize < (1 << 20) || blockSize > 4000L * (1 << 20))) {
-      throw new ConfigurationException("blockSize", "must be between 1 MiB and 4000 MiB");
-    }
-    if (maxConcurrency != null && (maxConcurrency < 1 || maxConcurrency > 64)) {
-      throw new ConfigurationException("maxConcurrency", "must be between 1 and 64");
-    }
-    if (maxTries != null && (maxTries < 1 || maxTries > 20)) {
-      throw new ConfigurationException("maxTries", "must be between 1 and 20");
-    }
-    if (tryTimeout != null) {
-      Durations.parse("tryTimeout", tryTimeout);
-    }
   }
 
   static URI parseEndpoint(String endpoint) {
@@ -139,21 +143,5 @@ public record AzureConfiguration(
   /** "" or the prefix with exactly one trailing '/'. */
   String normalizedPrefix() {
     return KeyPrefix.normalize(prefix);
-  }
-
-  long blockSizeOrDefault() {
-    return blockSize != null ? blockSize : 8L << 20;
-  }
-
-  int concurrencyOrDefault() {
-    return maxConcurrency != null ? maxConcurrency : 8;
-  }
-
-  int maxTriesOrDefault() {
-    return maxTries != null ? maxTries : 4;
-  }
-
-  Duration tryTimeoutOrDefault() {
-    return tryTimeout != null ? Durations.parse("tryTimeout", tryTimeout) : Duration.ofSeconds(60);
   }
 }

@@ -10,10 +10,13 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.Destination;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /** Stores artifacts in Azure Blob Storage. */
 public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
@@ -44,14 +47,22 @@ public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
         }
       }
     } catch (IllegalArgumentException e) {
-      // The SDK's own validation (malformed connection string, bad key encoding): name the field.
+      // The SDK's own validation (malformed connection string, bad key encoding). Its words quote
+      // the offending character of the secret ("Illegal base64 character 2d"): name the field only.
       String field = c.connectionString() != null ? "connectionString" : c.accountKey() != null ? "accountKey" : "endpoint";
-      throw new ConfigurationException(field, "is not valid: " + e.getMessage());
+      throw new ConfigurationException(field, field.equals("accountKey") ? "is not a valid account key (expected base64)"
+          : "is not valid: " + (field.equals("endpoint") ? e.getMessage() : "malformed"));
     }
-    builder.retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, c.maxTriesOrDefault(),
-        c.tryTimeoutOrDefault(), Duration.ofMillis(500), Duration.ofSeconds(30), null));
+    builder.retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, c.maxTries(),
+        c.tryTimeout(), Duration.ofMillis(500), Duration.ofSeconds(30), null));
     return new AzureStorage(builder.buildClient().getBlobContainerClient(c.container()), c.normalizedPrefix(),
-        c.blockSizeOrDefault(), c.concurrencyOrDefault());
+        c.blockSize(), c.maxConcurrency());
+  }
+
+  /** The blob endpoint's host; a connection string names its own, inside the secret. */
+  @Override
+  public List<Destination> destinations(AzureConfiguration c) {
+    return c.connectionString() != null ? List.of() : List.of(Destination.host(URI.create(c.endpointUrl()).getHost()));
   }
 
   /**

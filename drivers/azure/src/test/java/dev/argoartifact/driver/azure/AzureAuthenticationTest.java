@@ -40,7 +40,15 @@ class AzureAuthenticationTest {
     AzuriteServer.assumeInstalled();
     azurite = new AzuriteServer(work).start(0);
     container = azurite.admin().createBlobContainer("auth");
-    driver = new InProcessDriver(new AzureDriver(), work.resolve("plugin/socket"));
+    // Every way to authenticate, each chosen by the configuration of one artifact: the operator
+    // opens the fields for it, with the hosts and the secret files workflows may name.
+    driver = new InProcessDriver(new AzureDriver(), work.resolve("plugin/socket"), String.join("\n",
+        "container: auth",
+        "policy:",
+        "  authorFields: [endpoint, accountName, container, accountKey, sasToken, connectionString, credential]",
+        "  allowedHosts: [127.0.0.1, example.org]",
+        "  secretSources: {files: [" + work + "], envPrefixes: [SAS]}",
+        ""));
     client = new ArtifactClient(driver.socket(), "azure");
     file = Files.writeString(work.resolve("hello.txt"), "hello azure");
   }
@@ -165,6 +173,9 @@ class AzureAuthenticationTest {
         "IDENTITY_HEADER", "unused",
         "MSI_ENDPOINT", "http://127.0.0.1:9/msi/token",
         "MSI_SECRET", "unused"));
+    // The operator chose the pod's identity; the workflow says nothing.
+    environment.put("ARGO_ARTIFACT_DEFAULT_CONFIGURATION", "endpoint: https://127.0.0.1:9/devstoreaccount1"
+        + "\ncontainer: auth\ncredential: default\nmaxTries: 1\ntransfer: {maxAttempts: 1}");
     Path socket = work.resolve(name + "/socket");
     Process process = new JavaDriverLauncher("azure", environment, work.resolve(name + ".log")).start(socket);
     try {
@@ -172,8 +183,7 @@ class AzureAuthenticationTest {
       ArtifactClient processClient = new ArtifactClient(socket, "azure");
       long started = System.nanoTime();
       // Bearer tokens go only over https; the token request fails before any storage request is sent.
-      Reply reply = processClient.save(file, processClient.artifact("endpoint: https://127.0.0.1:9/devstoreaccount1"
-          + "\ncontainer: auth\ncredential: default\nmaxTries: 1\ntransfer: {maxAttempts: 1}", "default.txt"));
+      Reply reply = processClient.save(file, processClient.artifact("", "default.txt"));
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       assertThat(reply.success()).isFalse();
       assertThat(reply.error()).containsIgnoringCase("authentication").contains(credential)

@@ -49,23 +49,23 @@ public final class AzureBenchmark {
     BlobContainerClient sdk = azurite.admin().createBlobContainer("bench");
     String configuration = String.join("\n", "endpoint: " + azurite.endpoint(), "container: bench",
         "accountKey: {file: " + Files.writeString(work.resolve("key"), AzuriteServer.KEY) + "}", "");
-    AzureConfiguration defaults = new AzureConfiguration(azurite.endpoint(), null, "bench", null,
-        dev.argoartifact.common.secrets.SecretRef.ofEnv("unused"), null, null, null, null, null, null, null, null);
+    AzureConfiguration defaults = new dev.argoartifact.common.config.ConfigurationBinder<>(AzureConfiguration.class).bind(configuration);
     var uploadOptions = new com.azure.storage.blob.models.ParallelTransferOptions()
-        .setBlockSizeLong(defaults.blockSizeOrDefault()).setMaxConcurrency(defaults.concurrencyOrDefault())
-        .setMaxSingleUploadSizeLong(defaults.blockSizeOrDefault());
+        .setBlockSizeLong(defaults.blockSize()).setMaxConcurrency(defaults.maxConcurrency())
+        .setMaxSingleUploadSizeLong(defaults.blockSize());
     var downloadOptions = new com.azure.storage.common.ParallelTransferOptions()
-        .setBlockSizeLong(defaults.blockSizeOrDefault()).setMaxConcurrency(defaults.concurrencyOrDefault());
+        .setBlockSizeLong(defaults.blockSize()).setMaxConcurrency(defaults.maxConcurrency());
 
     Path socket = work.resolve("plugin/socket");
     List<String> jvm = List.of(System.getProperty("bench.driverJvm", "-Xmx256m").split("[\\s,]+"));
-    Process driver = new JavaDriverLauncher("azure", Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn"), work.resolve("driver.log"), jvm).start(socket);
+    Process driver = new JavaDriverLauncher("azure", Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn",
+        "ARGO_ARTIFACT_DEFAULT_CONFIGURATION", configuration), work.resolve("driver.log"), jvm).start(socket);
     try {
       DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
       ArtifactClient client = new ArtifactClient(socket, "azure");
       Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 9);
       System.out.printf(Locale.ROOT, "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk), %d MiB file, %d rounds (medians), driver JVM %s%n",
-          defaults.blockSizeOrDefault() >> 20, defaults.concurrencyOrDefault(), sizeMib, rounds, jvm);
+          defaults.blockSize() >> 20, defaults.maxConcurrency(), sizeMib, rounds, jvm);
       // The first side alternates: Azurite reclaims deleted data lazily, which slows whatever
       // runs after a large delete.
       SideBySide bench = new SideBySide();
@@ -82,14 +82,14 @@ public final class AzureBenchmark {
         bench.baselineDown.add(Measure.secondsSince(t));
         Files.delete(sdkTarget);
         sdk.getBlobClient("sdk-" + round).delete();
-      }, round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
+      }, round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
       bench.report(sizeMib, "the SDK", "SDK uploadFromFile", "SDK downloadToFile");
       System.out.printf(Locale.ROOT, "  driver peak resident memory (VmHWM) after the large transfers: %d MiB%n", peakRssMib(driver.pid()));
 
       if (smallFiles == 0) {
         return;
       }
-      Measure.smallFilesSerialVersusParallel(client, work, smallFiles, configuration + "transfer: {filesInFlight: 1}\n", configuration);
+      Measure.smallFilesSerialVersusParallel(client, work, smallFiles, "transfer: {filesInFlight: 1}\n", "");
     } finally {
       driver.destroy();
       driver.waitFor(10, TimeUnit.SECONDS);

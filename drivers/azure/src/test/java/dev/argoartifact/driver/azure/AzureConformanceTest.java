@@ -27,8 +27,11 @@ class AzureConformanceTest extends ArtifactDriverConformance {
         "transfer: {maxAttempts: 3, initialBackoff: 100ms, maxBackoff: 1s}",
         "");
     return InProcessFixture.builder(new AzureDriver(), work)
-        .configuration(configuration)
-        .requiredFields("endpoint", "container")
+        .operatorConfiguration(configuration)
+        .requiredFields("container")
+        .hostileDestination("endpoint: http://127.0.0.1:{port}/" + AzuriteServer.ACCOUNT)
+        .hostileDestination("endpoint: http://127.0.0.1:{port}/" + AzuriteServer.ACCOUNT + "\naccountKey: null\nsasToken: {file: "
+            + key + "}")
         .secretValues(AzuriteServer.KEY)
         .closeAfterwards(azurite)
         .build();

@@ -49,7 +49,8 @@ class AzureFaultTest {
         "tryTimeout: 10s",
         "transfer: {maxAttempts: 3, initialBackoff: 200ms, maxBackoff: 1s}",
         "");
-    driver = new InProcessDriver(new AzureDriver(), work.resolve("plugin/socket"));
+    driver = new InProcessDriver(new AzureDriver(), work.resolve("plugin/socket"), configuration);
+    configuration = "";
     client = new ArtifactClient(driver.socket(), "azure");
   }
 

@@ -29,16 +29,26 @@ class AzureImageIT extends DriverImageChecks {
 
   @Override
   protected String badConfiguration() {
-    return "accountName: acct\ncontainer: artifacts\naccountKey: {env: A}\nsasToken: {env: B}\n";
+    return "maxConcurrency: lots\n";
   }
 
   @Override
   protected String badConfigurationMessage() {
-    return "sasToken";
+    return "field 'maxConcurrency' has the wrong type: expected a whole number";
   }
 
   @Override
-  protected String roundTripConfiguration() throws Exception {
+  protected String hostileConfiguration() {
+    return "container: someone-elses";
+  }
+
+  @Override
+  protected String hostileField() {
+    return "container";
+  }
+
+  @Override
+  protected String operatorConfiguration() throws Exception {
     if (!Files.isExecutable(AzuriteServer.BIN)) {
       return null;
     }

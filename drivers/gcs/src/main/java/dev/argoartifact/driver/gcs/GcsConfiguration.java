@@ -3,8 +3,13 @@ package dev.argoartifact.driver.gcs;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
-import dev.argoartifact.common.config.Required;
+import dev.argoartifact.common.config.Default;
+import dev.argoartifact.common.config.How;
 import dev.argoartifact.common.config.KeyPrefix;
+import dev.argoartifact.common.config.Range;
+import dev.argoartifact.common.config.Required;
+import dev.argoartifact.common.config.Where;
+import dev.argoartifact.common.config.Who;
 import dev.argoartifact.common.secrets.SecretRef;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,23 +17,31 @@ import java.util.regex.Pattern;
 
 /** Configuration of the Google Cloud Storage driver. */
 public record GcsConfiguration(
-    @Required
+    @Required @Where
     @JsonPropertyDescription("Bucket holding the artifacts.")
     String bucket,
-    @JsonPropertyDescription("Optional prefix under which every key lives, e.g. 'argo/'.")
+    @How(subPath = true)
+    @JsonPropertyDescription("Prefix under which every key lives, e.g. 'argo/'; a workflow's prefix goes below the operator's.")
     String prefix,
+    @Where
     @JsonPropertyDescription("Project of the bucket (optional; taken from the credentials otherwise).")
     String projectId,
+    @Who
     @JsonPropertyDescription("Project billed for requests to a requester-pays bucket.")
     String userProject,
+    @Who
     @JsonPropertyDescription("Service account key (JSON), as a secret reference. Without it, Application Default Credentials are used (GKE Workload Identity, metadata server, GOOGLE_APPLICATION_CREDENTIALS).")
     SecretRef serviceAccountKey,
+    @Where(destination = true)
     @JsonPropertyDescription("Endpoint override for private endpoints and emulators, e.g. https://storage.example.internal.")
     String endpoint,
-    @JsonPropertyDescription("Resumable upload chunk size in bytes, a multiple of 256 KiB (default 16 MiB).")
+    @How @Default("16777216") @Range(min = "262144", max = "1073741824")
+    @JsonPropertyDescription("Resumable upload chunk size in bytes, a multiple of 256 KiB.")
     Integer chunkSize,
-    @JsonPropertyDescription("Delete directories with batch requests of up to 100 objects (default true); turn off for endpoints without the batch API.")
+    @How @Default("true")
+    @JsonPropertyDescription("Delete directories with batch requests of up to 100 objects; turn off for endpoints without the batch API.")
     Boolean batchDelete,
+    @How
     @JsonPropertyDescription("Parallelism and retries (parallelReadThreshold, parallelReadPartSize and maxUnflushedBytes tune ranged downloads).")
     TransferSettings transfer) implements TransferSettings.Tunable {
 
@@ -52,20 +65,12 @@ public record GcsConfiguration(
         throw new ConfigurationException("endpoint", "is not a valid URL");
       }
     }
-    if (chunkSize != null && (chunkSize < 256 * 1024 || chunkSize % (256 * 1024) != 0)) {
+    if (chunkSize != null && chunkSize % (256 * 1024) != 0) {
       throw new ConfigurationException("chunkSize", "must be a multiple of 262144 (256 KiB)");
     }
   }
 
   String normalizedPrefix() {
     return KeyPrefix.normalize(prefix);
-  }
-
-  boolean batchDeleteOrDefault() {
-    return batchDelete == null || batchDelete;
-  }
-
-  int chunkSizeOrDefault() {
-    return chunkSize != null ? chunkSize : 16 << 20;
   }
 }

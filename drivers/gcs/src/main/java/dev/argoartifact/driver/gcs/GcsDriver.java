@@ -5,13 +5,16 @@ import com.google.auth.oauth2.ServiceAccountCredentials;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.Destination;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.StorageCapability;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -59,8 +62,14 @@ public final class GcsDriver implements ArtifactDriver<GcsConfiguration> {
     }
     // Without a key the client finds Application Default Credentials itself, on first use, so a
     // driver that is only started (init containers, health checks) never probes the metadata server.
-    return new GcsStorage(factory.apply(options), c.bucket(), c.normalizedPrefix(), c.chunkSizeOrDefault(), c.userProject(),
-        c.batchDeleteOrDefault());
+    return new GcsStorage(factory.apply(options), c.bucket(), c.normalizedPrefix(), c.chunkSize(), c.userProject(),
+        c.batchDelete());
+  }
+
+  /** The JSON API's host (a service account key names its token server, inside the secret). */
+  @Override
+  public List<Destination> destinations(GcsConfiguration c) {
+    return List.of(Destination.host(c.endpoint() != null ? URI.create(c.endpoint()).getHost() : "storage.googleapis.com"));
   }
 
   /** Parses a service account key; a malformed one fails without echoing its content. */

@@ -32,9 +32,12 @@ public final class GcsBenchmark {
     Storage fake = LocalStorageHelper.getOptions().getService();
     // Single-stream downloads, like the SDK's downloadTo, to measure the driver's own overhead;
     // the parallel ranged download (for real networks) is measured separately below.
-    String configuration = "bucket: bench\nbatchDelete: false\ntransfer: {parallelReadThreshold: 1099511627776}\n";
-    String ranged = "bucket: bench\nbatchDelete: false\n";
-    try (InProcessDriver driver = new InProcessDriver(new GcsDriver(options -> fake), work.resolve("plugin/socket"))) {
+    // The operator's bucket; workflows tune how they transfer, up to these maxima.
+    String operator = "bucket: bench\nbatchDelete: false\n"
+        + "policy: {authorMaxima: {transfer.parallelReadThreshold: '1099511627776', transfer.maxUnflushedBytes: '0'}}\n";
+    String configuration = "transfer: {parallelReadThreshold: 1099511627776}\n";
+    String ranged = "";
+    try (InProcessDriver driver = new InProcessDriver(new GcsDriver(options -> fake), work.resolve("plugin/socket"), operator)) {
       ArtifactClient client = new ArtifactClient(driver.socket(), "gcs");
       Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 3);
       System.out.printf(Locale.ROOT, "gcs driver vs the SDK's createFrom/downloadTo on LocalStorageHelper (in process), %d MiB, %d rounds (medians)%n",

@@ -28,7 +28,7 @@ class GcsCredentialsTest {
   @TempDir
   Path dir;
 
-  private final ConfigurationBinder<GcsConfiguration> binder = new ConfigurationBinder<>(GcsConfiguration.class, null);
+  private final ConfigurationBinder<GcsConfiguration> binder = new ConfigurationBinder<>(GcsConfiguration.class);
 
   /** Opens the driver for a configuration and returns the options it prepared for the client. */
   private StorageOptions.Builder optionsFor(String yaml, DefaultSecretResolver secrets) {
@@ -92,7 +92,8 @@ class GcsCredentialsTest {
     assertThatThrownBy(() -> binder.bind("bucket: ab")).hasMessageStartingWith("field 'bucket' is not a valid bucket name");
     assertThatThrownBy(() -> binder.bind("bucket: google-things")).hasMessageContaining("not starting with 'goog'");
     assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\nendpoint: ftp://x")).hasMessage("field 'endpoint' must be an http(s) URL");
-    assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\nchunkSize: 1000")).hasMessage("field 'chunkSize' must be a multiple of 262144 (256 KiB)");
+    assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\nchunkSize: 1000")).hasMessage("field 'chunkSize' must be between 262144 and 1073741824");
+    assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\nchunkSize: 300000")).hasMessage("field 'chunkSize' must be a multiple of 262144 (256 KiB)");
     assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\nserviceAccountKey: '{\"type\": \"service_account\"}'"))
         .hasMessageStartingWith("field 'serviceAccountKey' must be a secret reference");
   }

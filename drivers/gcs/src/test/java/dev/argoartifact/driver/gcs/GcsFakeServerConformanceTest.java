@@ -43,7 +43,7 @@ class GcsFakeServerConformanceTest extends ArtifactDriverConformance {
     Path work = scratchDirectory("gcs-fake-server-");
     return InProcessFixture.builder(
             new GcsDriver(options -> options.setCredentials(NoCredentials.getInstance()).build().getService()), work)
-        .configuration(configuration)
+        .operatorConfiguration(configuration)
         .requiredFields("bucket")
         .withoutLauncher()
         .closeAfterwards(server::stop)

@@ -29,18 +29,28 @@ class GcsImageIT extends DriverImageChecks {
 
   @Override
   protected String badConfiguration() {
-    return "bucket: Bad_Bucket\n";
+    return "chunkSize: 1000\n";
   }
 
   @Override
   protected String badConfigurationMessage() {
-    return "field 'bucket' is not a valid bucket name";
+    return "field 'chunkSize' must be between 262144 and 1073741824";
   }
 
   private GcsLoopbackApi bucket;
 
   @Override
-  protected String roundTripConfiguration() throws Exception {
+  protected String hostileConfiguration() {
+    return "bucket: someone-elses";
+  }
+
+  @Override
+  protected String hostileField() {
+    return "bucket";
+  }
+
+  @Override
+  protected String operatorConfiguration() throws Exception {
     if (bucket == null) {
       bucket = new GcsLoopbackApi(work.resolve("gcs-bucket"));
     }
@@ -57,15 +67,17 @@ class GcsImageIT extends DriverImageChecks {
   @Test
   void theImageSpeaksTheJsonApiOverHttp() throws Exception {
     try (GcsLoopbackApi api = new GcsLoopbackApi(work.resolve("json-api-bucket"))) {
-      ArtifactClient client = start(pluginDirectory("json-api"), List.of("--network=host"));
+      // The operator lets workflows pick their bucket: one answers 503 twice, another does not exist.
+      ArtifactClient client = start(pluginDirectory("json-api"), List.of("--network=host"),
+          api.configuration(work, "flaky-bucket") + "policy: {authorFields: [bucket]}\n");
       Path target = work.resolve("ok.txt");
-      assertThat(client.load(client.artifact(api.configuration(work, "flaky-bucket"), "ok.txt"), target))
+      assertThat(client.load(client.artifact("", "ok.txt"), target))
           .as("requests %s", api.requests).isEqualTo(new Reply(true, ""));
       assertThat(Files.readString(target)).isEqualTo(GcsLoopbackApi.OK_TXT);
       assertThat(api.flakyMetadataCalls.get()).as("two 503s, then the answer").isEqualTo(3);
 
       Path file = Files.writeString(work.resolve("out.txt"), "data");
-      Reply save = client.save(file, client.artifact(api.configuration(work, "missing-bucket"), "runs/out.txt"));
+      Reply save = client.save(file, client.artifact("bucket: missing-bucket", "runs/out.txt"));
       assertThat(save.success()).isFalse();
       assertThat(save.error()).contains("bucket 'missing-bucket'").contains("The specified bucket does not exist")
           .doesNotContain(GcsLoopbackApi.TOKEN);

@@ -28,7 +28,7 @@ class GcsLocalConformanceTest extends ArtifactDriverConformance {
         "");
     // The child JVM of the lifecycle checks uses the real client; those checks never touch storage.
     return InProcessFixture.builder(new GcsDriver(options -> fake), work)
-        .configuration(configuration)
+        .operatorConfiguration(configuration)
         .requiredFields("bucket")
         .build();
   }

@@ -22,8 +22,9 @@ class GcsLoopbackConformanceTest extends ArtifactDriverConformance {
         + "prefix: argo/\nchunkSize: 1048576\n"
         + "transfer: {parallelReadThreshold: 8388608, parallelReadPartSize: 4194304, maxAttempts: 2, initialBackoff: 50ms}\n";
     return InProcessFixture.builder(new GcsDriver(), work)
-        .configuration(configuration)
+        .operatorConfiguration(configuration)
         .requiredFields("bucket")
+        .hostileDestination("endpoint: http://127.0.0.1:{port}")
         .secretValues(GcsLoopbackApi.TOKEN)
         .closeAfterwards(api)
         .build();

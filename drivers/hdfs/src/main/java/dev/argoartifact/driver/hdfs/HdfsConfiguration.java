@@ -1,10 +1,14 @@
 package dev.argoartifact.driver.hdfs;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.argoartifact.common.Durations;
 import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.config.Default;
+import dev.argoartifact.common.config.How;
+import dev.argoartifact.common.config.Range;
 import dev.argoartifact.common.config.Required;
+import dev.argoartifact.common.config.Where;
+import dev.argoartifact.common.config.Who;
 import dev.argoartifact.common.secrets.SecretRef;
 import java.time.Duration;
 import java.util.List;
@@ -14,30 +18,40 @@ import java.util.regex.Pattern;
 
 /** Configuration of the HDFS driver. */
 public record HdfsConfiguration(
-    @Required
+    @Required @Where(destination = true)
     @JsonPropertyDescription("NameNode RPC addresses as host:port (port 8020 when omitted). Two or more form an HA nameservice with client-side failover.")
     List<String> addresses,
+    @Where
     @JsonPropertyDescription("Logical name of the HA nameservice the addresses belong to (default 'argo-artifact' when there are several addresses). Must match the name in Kerberos service principals that use it.")
     String nameservice,
-    @Required
+    @Required @Where
     @JsonPropertyDescription("Absolute HDFS directory under which all keys live.")
     String basePath,
+    @Who
     @JsonPropertyDescription("User for simple (non-Kerberos) authentication. Files are created as this user. Not used with kerberos.")
     String user,
+    @Who
     @JsonPropertyDescription("Kerberos authentication from a keytab. Mutually exclusive with user.")
     Kerberos kerberos,
+    @Who
     @JsonPropertyDescription("SASL protection of DataNode transfers on a Kerberos cluster: authentication, integrity or privacy (dfs.data.transfer.protection). Must match the cluster.")
     String dataTransferProtection,
+    @Who
     @JsonPropertyDescription("SASL protection of NameNode RPC on a Kerberos cluster: authentication, integrity or privacy (hadoop.rpc.protection). Must match the cluster.")
     String rpcProtection,
-    @JsonPropertyDescription("Replication factor of new files (default: the cluster's dfs.replication).")
+    @How @Range(min = "1", max = "512")
+    @JsonPropertyDescription("Replication factor of new files (unset: the cluster's dfs.replication).")
     Integer replication,
-    @JsonPropertyDescription("Block size of new files in bytes, a multiple of 512 and at least 1 MiB (default: the cluster's dfs.blocksize).")
+    @How @Range(min = "1048576")
+    @JsonPropertyDescription("Block size of new files in bytes, a multiple of 512 (unset: the cluster's dfs.blocksize).")
     Long blockSize,
-    @JsonPropertyDescription("A NameNode or DataNode that stays silent this long fails the call as a transient error, which is retried (default 30s).")
-    String timeout,
-    @JsonPropertyDescription("Escape hatch: any other Hadoop client setting (key: value), applied before the typed fields. Keys owned by a typed field are refused.")
+    @How @Default("30s") @Range(min = "1s", max = "1h")
+    @JsonPropertyDescription("A NameNode or DataNode that stays silent this long fails the call as a transient error, which is retried.")
+    Duration timeout,
+    @Where(operatorOnly = true)
+    @JsonPropertyDescription("Escape hatch, for the operator only: any other Hadoop client setting (key: value), applied before the typed fields. Keys owned by a typed field are refused; ${...} in values is taken literally.")
     Map<String, String> hadoopConfig,
+    @How
     @JsonPropertyDescription("Parallelism and retries.")
     TransferSettings transfer) implements TransferSettings.Tunable {
 
@@ -99,14 +113,8 @@ public record HdfsConfiguration(
     }
     checkProtection("dataTransferProtection", dataTransferProtection, kerberos);
     checkProtection("rpcProtection", rpcProtection, kerberos);
-    if (replication != null && (replication < 1 || replication > 512)) {
-      throw new ConfigurationException("replication", "must be between 1 and 512");
-    }
-    if (blockSize != null && (blockSize < 1024 * 1024 || blockSize % 512 != 0)) {
-      throw new ConfigurationException("blockSize", "must be a multiple of 512 bytes and at least 1048576 (1 MiB), the NameNode's minimum");
-    }
-    if (timeout != null) {
-      Durations.parse("timeout", timeout);
+    if (blockSize != null && blockSize % 512 != 0) {
+      throw new ConfigurationException("blockSize", "must be a multiple of 512 bytes");
     }
     if (hadoopConfig != null) {
       for (Map.Entry<String, String> e : hadoopConfig.entrySet()) {
@@ -154,18 +162,6 @@ public record HdfsConfiguration(
     return hasPort ? address : address + ":8020";
   }
 
-  /** basePath without a trailing '/' (but "/" stays "/"). */
-  String normalizedBasePath() {
-    String p = basePath;
-    while (p.length() > 1 && p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
-  }
-
-  Duration timeoutDuration() {
-    return timeout != null ? Durations.parse("timeout", timeout) : Duration.ofSeconds(30);
-  }
 
   /** Kerberos login from a keytab. */
   public record Kerberos(

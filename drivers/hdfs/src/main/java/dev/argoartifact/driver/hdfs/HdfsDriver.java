@@ -1,6 +1,8 @@
 package dev.argoartifact.driver.hdfs;
 
 import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.Destination;
+import dev.argoartifact.common.config.BasePath;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.semantics.ArtifactException;
 import dev.argoartifact.common.storage.ArtifactStorage;
@@ -53,18 +55,28 @@ public final class HdfsDriver implements ArtifactDriver<HdfsConfiguration> {
       identity.close();
       throw new ArtifactException(uri + " is not served by HDFS's DistributedFileSystem");
     }
-    return new HdfsStorage(dfs, identity, c.normalizedBasePath());
+    return new HdfsStorage(dfs, identity, BasePath.normalize(c.basePath()));
+  }
+
+  /** The NameNodes' hosts (DataNodes are the ones the NameNode names). */
+  @Override
+  public List<Destination> destinations(HdfsConfiguration c) {
+    return c.addresses().stream().map(a -> Destination.host(a.startsWith("[") ? a.substring(1, a.indexOf(']'))
+        : a.contains(":") ? a.substring(0, a.lastIndexOf(':')) : a)).toList();
   }
 
   /** The Hadoop client settings a configuration stands for; no storage is contacted. */
   static Configuration hadoopConfiguration(HdfsConfiguration c) {
     Configuration conf = new Configuration();
+    // ${env.NAME} and ${system.property} in any value would put the driver's environment (its
+    // secrets among it) into settings, errors and logs: taken literally instead.
+    conf.setRestrictSystemProperties(true);
     if (c.hadoopConfig() != null) {
       for (Map.Entry<String, String> e : c.hadoopConfig().entrySet()) {
         conf.set(e.getKey(), e.getValue(), "hadoopConfig");
       }
     }
-    long timeoutMillis = c.timeoutDuration().toMillis();
+    long timeoutMillis = c.timeout().toMillis();
     setUnlessGiven(conf, c, "dfs.client.socket-timeout", Long.toString(timeoutMillis));
     setUnlessGiven(conf, c, "ipc.client.connect.timeout", Long.toString(Math.min(timeoutMillis, 20_000)));
     // Hadoop retries a refused connection 10 times a second apart; the runtime's per-file retries

@@ -1,10 +1,12 @@
 package dev.argoartifact.driver.hdfs;
 
+import dev.argoartifact.common.config.BasePath;
 import dev.argoartifact.common.semantics.ArtifactException;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.ObjectNotFoundException;
+import dev.argoartifact.common.storage.StagedWrites;
 import dev.argoartifact.common.storage.StorageCapability;
 import dev.argoartifact.common.storage.StorageException;
 import dev.argoartifact.common.storage.TransientFailures;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -23,10 +26,12 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.BlockMissingException;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 import org.apache.hadoop.hdfs.client.HdfsClientConfigKeys;
@@ -36,20 +41,23 @@ import org.apache.hadoop.ipc.StandbyException;
 import org.apache.hadoop.security.AccessControlException;
 
 /**
- * Keys are files under {@code basePath} in real HDFS directories. A write goes to a temporary
- * file beside the target (name ending in {@value #COPYING_SUFFIX}, as Hadoop's own shell does)
- * and is renamed over the target with HDFS's atomic overwriting rename, so readers never see a
- * partial file; an aborted write deletes its temporary file.
+ * Keys are files under {@code basePath} in real HDFS directories. A write goes to a file in
+ * {@value StagedWrites#DIRECTORY} under {@code basePath} and is renamed over the target with
+ * HDFS's atomic overwriting rename, so readers never see a partial file; an aborted write deletes
+ * its file, and one a dead writer left is removed later.
  */
-final class HdfsStorage implements ArtifactStorage {
-  /** Temporary files of writes in progress; never listed. */
+final class HdfsStorage implements ArtifactStorage, StagedWrites {
+  /** Temporary names of Hadoop's own shell ({@code hdfs dfs -put}); never listed. */
   static final String COPYING_SUFFIX = "._COPYING_";
+  /** Shared by every user that writes under the base, like /tmp: anyone may add, only owners remove. */
+  private static final FsPermission STAGING_PERMISSION = new FsPermission((short) 01777);
 
   private final DistributedFileSystem fs;
   private final HadoopLogin.Identity identity;
   private final String base;
   private final String location;
   private final int bufferSize;
+  private volatile boolean stagingReady;
 
   HdfsStorage(DistributedFileSystem fs, HadoopLogin.Identity identity, String basePath) {
     this.fs = fs;
@@ -60,7 +68,21 @@ final class HdfsStorage implements ArtifactStorage {
   }
 
   private Path path(String key) {
-    return new Path(base.equals("/") ? "/" + key : base + "/" + key);
+    return new Path(BasePath.resolve(base, key));
+  }
+
+  private Path staging() {
+    return path(StagedWrites.DIRECTORY);
+  }
+
+  /** Creates the staging directory once, open to every user that writes here (see STAGING_PERMISSION). */
+  private void prepareStaging() throws IOException {
+    if (!stagingReady) {
+      if (!fs.exists(staging())) {
+        FileSystem.mkdirs(fs, staging(), STAGING_PERMISSION);
+      }
+      stagingReady = true;
+    }
   }
 
   private Path directory(String prefix) {
@@ -182,9 +204,13 @@ final class HdfsStorage implements ArtifactStorage {
     } catch (FileNotFoundException deletedMeanwhile) {
       return true;
     }
+    boolean atBase = keyPrefix.isEmpty();
     while (entries.hasNext()) {
       FileStatus entry = entries.next();
       String name = entry.getPath().getName();
+      if (atBase && name.equals(StagedWrites.DIRECTORY)) {
+        continue; // writes in progress are no objects
+      }
       if (entry.isDirectory()) {
         if (!walk(entry.getPath(), keyPrefix + name + "/", visitor)) {
           return false;
@@ -255,10 +281,11 @@ final class HdfsStorage implements ArtifactStorage {
       throw new ArtifactException("key '" + key + "' ends with '" + COPYING_SUFFIX
           + "', which the hdfs driver reserves for writes in progress");
     }
-    Path temp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + COPYING_SUFFIX);
+    Path temp = new Path(staging(), UUID.randomUUID().toString());
     FSDataOutputStream out = call("write", target, () -> {
       ensureNoFileOnTheWay(target);
-      // overwrite=false: the name is fresh; parents are created as needed (mkdir -p).
+      prepareStaging();
+      // overwrite=false: the name is fresh; a staging directory removed since is created again.
       return fs.create(temp, false, bufferSize);
     });
     return new AtomicWrite() {
@@ -345,6 +372,7 @@ final class HdfsStorage implements ArtifactStorage {
   @SuppressWarnings("deprecation") // DistributedFileSystem's overwriting rename is public and atomic
   private void publish(Path temp, Path target, String key) throws IOException {
     try {
+      fs.mkdirs(target.getParent());
       fs.rename(temp, target, Options.Rename.OVERWRITE);
     } catch (IOException e) {
       FileStatus existing = null;
@@ -406,6 +434,29 @@ final class HdfsStorage implements ArtifactStorage {
         // already gone
       }
       return null;
+    });
+  }
+
+  @Override
+  public int removeStagedWritesOlderThan(Instant cutoff) throws IOException {
+    return call("remove stale writes in", staging(), () -> {
+      FileStatus[] entries;
+      try {
+        entries = fs.listStatus(staging());
+      } catch (FileNotFoundException none) {
+        return 0;
+      }
+      int removed = 0;
+      for (FileStatus entry : entries) {
+        if (entry.isFile() && entry.getModificationTime() < cutoff.toEpochMilli()) {
+          try {
+            removed += fs.delete(entry.getPath(), false) ? 1 : 0;
+          } catch (AccessControlException | FileNotFoundException notOurs) {
+            // another user's write (the sticky directory lets only its owner remove it), or gone
+          }
+        }
+      }
+      return removed;
     });
   }
 

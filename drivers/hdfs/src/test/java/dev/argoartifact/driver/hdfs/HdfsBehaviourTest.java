@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.argoartifact.common.config.ConfigurationBinder;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.storage.StagedWrites;
 import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.testkit.client.ArtifactClient;
@@ -30,7 +31,7 @@ class HdfsBehaviourTest {
   @TempDir
   static Path work;
   static MiniHdfs hdfs;
-  private final ConfigurationBinder<HdfsConfiguration> binder = new ConfigurationBinder<>(HdfsConfiguration.class, null);
+  private final ConfigurationBinder<HdfsConfiguration> binder = new ConfigurationBinder<>(HdfsConfiguration.class);
 
   @BeforeAll
   static void start() throws Exception {
@@ -57,9 +58,9 @@ class HdfsBehaviourTest {
     Path dir = Files.createDirectories(work.resolve("owned"));
     TestData.write(dir.resolve("a.txt"), 10, 1);
     TestData.write(Files.createDirectories(dir.resolve("sub")).resolve("b.txt"), 10, 2);
-    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p1/socket"))) {
+    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p1/socket"), hdfs.configuration("/artifacts"))) {
       ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
-      assertThat(client.save(dir, client.artifact(hdfs.configuration("/artifacts"), "owned/run"))).isEqualTo(new Reply(true, ""));
+      assertThat(client.save(dir, client.artifact("", "owned/run"))).isEqualTo(new Reply(true, ""));
     }
     for (String p : List.of("/artifacts/owned", "/artifacts/owned/run/a.txt", "/artifacts/owned/run/sub", "/artifacts/owned/run/sub/b.txt")) {
       FileStatus status = hdfs.admin().getFileStatus(new org.apache.hadoop.fs.Path(p));
@@ -70,9 +71,9 @@ class HdfsBehaviourTest {
   @Test
   void aDirectoryTheUserMayNotWriteGivesAPermissionError() throws Exception {
     Path file = TestData.write(work.resolve("denied.bin"), 100, 3);
-    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p2/socket"))) {
+    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p2/socket"), hdfs.configuration("/locked"))) {
       ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
-      Reply reply = client.save(file, client.artifact(hdfs.configuration("/locked"), "x/denied.bin"));
+      Reply reply = client.save(file, client.artifact("", "x/denied.bin"));
       assertThat(reply.success()).isFalse();
       assertThat(reply.error()).contains("/locked/x/denied.bin").contains("permission denied")
           .contains("hdfs://127.0.0.1:" + hdfs.port()).doesNotContain("\tat ");
@@ -87,14 +88,18 @@ class HdfsBehaviourTest {
         try (OutputStream out = write.stream()) {
           out.write("partial".getBytes(StandardCharsets.UTF_8));
         }
-        FileStatus[] entries = hdfs.admin().listStatus(new org.apache.hadoop.fs.Path("/artifacts/inprogress"));
-        assertThat(entries).singleElement().satisfies(s -> assertThat(s.getPath().getName()).startsWith(".file.bin.").endsWith("._COPYING_"));
+        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path("/artifacts/" + StagedWrites.DIRECTORY);
+        assertThat(hdfs.admin().listStatus(staging)).as("the write is staged").hasSize(1);
+        assertThat(hdfs.admin().getFileStatus(staging).getPermission().toShort()).as("open to every writer, like /tmp")
+            .isEqualTo((short) 01777);
         List<ObjectInfo> listed = new ArrayList<>();
-        storage.list("inprogress/", o -> listed.add(o));
-        assertThat(listed).as("the temporary file is not an artifact").isEmpty();
+        storage.list("", o -> listed.add(o));
+        assertThat(listed).as("the staged file is not an artifact").extracting(ObjectInfo::key).noneMatch(k -> k.contains("staging"));
         assertThat(storage.stat("inprogress/file.bin")).isEmpty();
+        assertThat(hdfs.admin().exists(new org.apache.hadoop.fs.Path("/artifacts/inprogress/file.bin"))).isFalse();
       }
-      assertThat(hdfs.admin().listStatus(new org.apache.hadoop.fs.Path("/artifacts/inprogress"))).as("abort removes it").isEmpty();
+      assertThat(hdfs.admin().listStatus(new org.apache.hadoop.fs.Path("/artifacts/" + StagedWrites.DIRECTORY)))
+          .as("abort removes it").isEmpty();
       assertThatThrownBy(() -> storage.startWrite("inprogress/x._COPYING_")).hasMessageContaining("reserves for writes in progress");
     }
   }
@@ -105,11 +110,11 @@ class HdfsBehaviourTest {
     String yaml = "addresses: [\"127.0.0.1:" + dead + "\", \"127.0.0.1:" + hdfs.port() + "\"]\n"
         + "basePath: /artifacts\nuser: argo\ntimeout: 5s\n";
     Path file = TestData.write(work.resolve("ha.bin"), 5000, 4);
-    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p3/socket"))) {
+    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p3/socket"), yaml)) {
       ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
-      assertThat(client.save(file, client.artifact(yaml, "ha/file.bin"))).isEqualTo(new Reply(true, ""));
+      assertThat(client.save(file, client.artifact("", "ha/file.bin"))).isEqualTo(new Reply(true, ""));
       Path back = Files.createDirectories(work.resolve("ha-back")).resolve("file.bin");
-      assertThat(client.load(client.artifact(yaml, "ha/file.bin"), back)).isEqualTo(new Reply(true, ""));
+      assertThat(client.load(client.artifact("", "ha/file.bin"), back)).isEqualTo(new Reply(true, ""));
       assertThat(TestData.sha256(back)).isEqualTo(TestData.sha256(file));
     }
   }
@@ -119,10 +124,10 @@ class HdfsBehaviourTest {
     int dead = LocalPorts.free();
     String yaml = "addresses: [\"127.0.0.1:" + dead + "\"]\nbasePath: /artifacts\nuser: argo\ntimeout: 5s\n"
         + "transfer: {maxAttempts: 2, initialBackoff: 100ms, maxBackoff: 200ms}\n";
-    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p4/socket"))) {
+    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p4/socket"), yaml)) {
       ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
       long started = System.nanoTime();
-      Reply reply = client.delete(client.artifact(yaml, "anything"));
+      Reply reply = client.delete(client.artifact("", "anything"));
       assertThat(reply.success()).isFalse();
       assertThat(reply.error()).contains("hdfs://127.0.0.1:" + dead).containsIgnoringCase("connection refused");
       assertThat((System.nanoTime() - started) / 1_000_000).as("milliseconds").isLessThan(30_000);
@@ -152,6 +157,33 @@ class HdfsBehaviourTest {
   }
 
   @Test
+  void hadoopConfigValuesAreTakenLiterallyNeverFromTheEnvironment() {
+    HdfsConfiguration c = binder.bind(hdfs.configuration("/artifacts",
+        "hadoopConfig: {argo.test.env: \"${env.HOME}\", argo.test.property: \"${user.home}\"}"));
+    Configuration conf = HdfsDriver.hadoopConfiguration(c);
+    assertThat(conf.get("argo.test.env")).isEqualTo("${env.HOME}");
+    assertThat(conf.get("argo.test.property")).isEqualTo("${user.home}");
+  }
+
+  @Test
+  void stagedWritesOfDeadWritersAreRemovedOnceOld() throws Exception {
+    try (ArtifactStorage storage = open(hdfs.configuration("/artifacts"))) {
+      org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path("/artifacts/" + StagedWrites.DIRECTORY);
+      org.apache.hadoop.fs.Path old = new org.apache.hadoop.fs.Path(staging, "killed-mid-save");
+      org.apache.hadoop.fs.Path recent = new org.apache.hadoop.fs.Path(staging, "still-writing");
+      hdfs.admin().create(old).close();
+      hdfs.admin().create(recent).close();
+      long dayAgo = System.currentTimeMillis() - java.time.Duration.ofHours(25).toMillis();
+      hdfs.admin().setTimes(old, dayAgo, dayAgo);
+      assertThat(((StagedWrites) storage).removeStagedWritesOlderThan(java.time.Instant.now().minus(java.time.Duration.ofHours(24))))
+          .isEqualTo(1);
+      assertThat(hdfs.admin().exists(old)).isFalse();
+      assertThat(hdfs.admin().exists(recent)).isTrue();
+      hdfs.admin().delete(recent, false);
+    }
+  }
+
+  @Test
   void severalAddressesBecomeAFailoverNameservice() {
     HdfsConfiguration c = binder.bind("addresses: [nn-a.example:8020, nn-b.example]\nbasePath: /a\nuser: argo\n");
     Configuration conf = HdfsDriver.hadoopConfiguration(c);
@@ -171,7 +203,8 @@ class HdfsBehaviourTest {
     assertThatThrownBy(() -> binder.bind("addresses: [\"nn\"]\nbasePath: a\nuser: u\n")).hasMessageStartingWith("field 'basePath' must be an absolute path");
     assertThatThrownBy(() -> binder.bind(base + "user: u\ndataTransferProtection: privacy\n"))
         .hasMessage("field 'dataTransferProtection' only applies to a Kerberos cluster: set 'kerberos' too, or remove it");
-    assertThatThrownBy(() -> binder.bind(base + "user: u\nblockSize: 1000\n")).hasMessageStartingWith("field 'blockSize' must be a multiple of 512");
+    assertThatThrownBy(() -> binder.bind(base + "user: u\nblockSize: 1000\n")).hasMessage("field 'blockSize' must be at least 1048576");
+    assertThatThrownBy(() -> binder.bind(base + "user: u\nblockSize: 1048577\n")).hasMessageStartingWith("field 'blockSize' must be a multiple of 512");
     assertThatThrownBy(() -> binder.bind(base + "user: u\nreplication: 0\n")).hasMessage("field 'replication' must be between 1 and 512");
     String kerberos = base + "kerberos:\n  principal: argo@EXAMPLE.COM\n  keytab: {file: /k}\n  krb5Conf: {file: /c}\n  namenodePrincipal: nn/_HOST@EXAMPLE.COM\n";
     assertThat(binder.bind(kerberos).kerberos().principal()).isEqualTo("argo@EXAMPLE.COM");

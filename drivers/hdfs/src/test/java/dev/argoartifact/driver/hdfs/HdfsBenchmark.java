@@ -29,9 +29,12 @@ public final class HdfsBenchmark {
     try (MiniHdfs hdfs = MiniHdfs.start(work, 1)) {
       hdfs.directory("/bench", MiniHdfs.USER, "777");
       // The same block size as the baseline's (the cluster configuration's 64 MiB).
-      String configuration = hdfs.configuration("/bench", "blockSize: " + (64L << 20));
+      // The operator's configuration; workflows vary only how they transfer, up to these maxima.
+      String operator = hdfs.configuration("/bench", "blockSize: " + (64L << 20),
+          "policy: {authorMaxima: {transfer.maxUnflushedBytes: '0'}}");
+      String configuration = "";
       FileSystem hadoop = hdfs.admin();
-      try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("plugin/socket"))) {
+      try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("plugin/socket"), operator)) {
         ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
         Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 3);
         System.out.printf(Locale.ROOT, "hdfs driver vs Hadoop's copyFromLocalFile/copyToLocalFile on one MiniDFSCluster (1 DataNode), "
@@ -55,11 +58,10 @@ public final class HdfsBenchmark {
         bench.report(sizeMib, "Hadoop", "Hadoop copyFromLocal", "Hadoop copyToLocal");
         Measure.check(client.save(source, client.artifact(configuration, "flush")));
         Measure.flushedVersusKernelLoads(client, "flush", work, rounds,
-            bytes -> configuration.replace("transfer: {", "transfer: {maxUnflushedBytes: " + bytes + ", "));
+            bytes -> "transfer: {maxUnflushedBytes: " + bytes + "}");
         Measure.check(client.delete(client.artifact(configuration, "flush")));
         if (smallFiles > 0) {
-          Measure.smallFilesSerialVersusParallel(client, work, smallFiles,
-              configuration.replace("transfer: {", "transfer: {filesInFlight: 1, "), configuration);
+          Measure.smallFilesSerialVersusParallel(client, work, smallFiles, "transfer: {filesInFlight: 1}", "");
         }
       }
     } finally {

@@ -13,8 +13,9 @@ class HdfsConformanceTest extends ArtifactDriverConformance {
     MiniHdfs hdfs = MiniHdfs.start(work, 1);
     hdfs.directory("/artifacts", MiniHdfs.USER, "755");
     return InProcessFixture.builder(new HdfsDriver(), work)
-        .configuration(hdfs.configuration("/artifacts"))
+        .operatorConfiguration(hdfs.configuration("/artifacts"))
         .requiredFields("addresses", "basePath")
+        .hostileDestination("addresses: [\"127.0.0.1:{port}\"]")
         .closeAfterwards(hdfs)
         .build();
   }

@@ -2,6 +2,7 @@ package dev.argoartifact.driver.hdfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.argoartifact.common.storage.StagedWrites;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.InProcessDriver;
@@ -37,15 +38,16 @@ class HdfsFaultTest {
       hdfs.directory("/artifacts", MiniHdfs.USER, "755");
       String configuration = hdfs.configuration("/artifacts");
       Path big = TestData.write(work.resolve("big.bin"), 512L << 20, 7);
-      try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("plugin/socket"))) {
+      String staging = "/artifacts/" + StagedWrites.DIRECTORY;
+      try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("plugin/socket"), configuration)) {
         ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
-        CompletableFuture<Reply> upload = CompletableFuture.supplyAsync(() -> client.save(big, client.artifact(configuration, "run/big.bin")));
+        CompletableFuture<Reply> upload = CompletableFuture.supplyAsync(() -> client.save(big, client.artifact("", "run/big.bin")));
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && names(hdfs, "/artifacts/run").stream().noneMatch(n -> n.endsWith(HdfsStorage.COPYING_SUFFIX))) {
+        while (System.nanoTime() < deadline && names(hdfs, staging).isEmpty()) {
           Thread.sleep(5);
         }
-        assertThat(names(hdfs, "/artifacts/run")).anySatisfy(n -> assertThat(n).endsWith(HdfsStorage.COPYING_SUFFIX));
+        assertThat(names(hdfs, staging)).as("the upload is staged").hasSize(1);
         Thread.sleep(200); // well into the first blocks
         long stoppedAt = System.nanoTime();
         DataNodeProperties dataNode = hdfs.cluster.stopDataNode(0);
@@ -55,14 +57,15 @@ class HdfsFaultTest {
         assertThat(failed.success()).isFalse();
         assertThat(failed.error()).contains("/artifacts/run/big.bin").contains("hdfs://127.0.0.1:" + hdfs.port()).doesNotContain("\tat ");
         assertThat(failedAfter).as("fails within a bounded time").isLessThan(Duration.ofSeconds(60));
-        assertThat(names(hdfs, "/artifacts/run")).as("nothing under the final key, no temporary file left").isEmpty();
+        assertThat(names(hdfs, "/artifacts/run")).as("nothing under the final key").isEmpty();
+        assertThat(names(hdfs, staging)).as("no temporary file left").isEmpty();
 
         assertThat(hdfs.cluster.restartDataNode(dataNode, true)).isTrue();
         hdfs.cluster.waitActive();
-        assertThat(client.save(big, client.artifact(configuration, "run/big.bin"))).isEqualTo(new Reply(true, ""));
+        assertThat(client.save(big, client.artifact("", "run/big.bin"))).isEqualTo(new Reply(true, ""));
         assertThat(names(hdfs, "/artifacts/run")).containsExactly("big.bin");
         Path back = Files.createDirectories(work.resolve("in")).resolve("big.bin");
-        assertThat(client.load(client.artifact(configuration, "run/big.bin"), back)).isEqualTo(new Reply(true, ""));
+        assertThat(client.load(client.artifact("", "run/big.bin"), back)).isEqualTo(new Reply(true, ""));
         assertThat(TestData.sha256(back)).isEqualTo(TestData.sha256(big));
       }
     }

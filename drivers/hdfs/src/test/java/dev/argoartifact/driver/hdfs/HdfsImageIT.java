@@ -19,16 +19,26 @@ class HdfsImageIT extends DriverImageChecks {
 
   @Override
   protected String badConfiguration() {
-    return "addresses: [\"hdfs://nn:8020\"]\nbasePath: /a\nuser: u\n";
+    return "timeout: 2d\n";
   }
 
   @Override
   protected String badConfigurationMessage() {
-    return "field 'addresses[0]' must be host:port";
+    return "field 'timeout' expected a duration";
   }
 
   @Override
-  protected String roundTripConfiguration() throws Exception {
+  protected String hostileConfiguration() {
+    return "user: hdfs";
+  }
+
+  @Override
+  protected String hostileField() {
+    return "user";
+  }
+
+  @Override
+  protected String operatorConfiguration() throws Exception {
     if (hdfs == null) {
       hdfs = MiniHdfs.start(work, 1);
       hdfs.directory("/artifacts", MiniHdfs.USER, "755");

@@ -100,9 +100,10 @@ class HdfsKerberosTest {
     Path dir = Files.createDirectories(work.resolve("out"));
     TestData.write(dir.resolve("a.bin"), 3 << 20, 1);
     TestData.write(Files.createDirectories(dir.resolve("sub")).resolve("b.bin"), 1000, 2);
-    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p1/socket"))) {
+    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p1/socket"),
+        configuration("argo@" + realm, clientKeytab))) {
       ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
-      String yaml = configuration("argo@" + realm, clientKeytab);
+      String yaml = "";
       assertThat(client.save(dir, client.artifact(yaml, "run/out"))).isEqualTo(new Reply(true, ""));
       Path back = work.resolve("back");
       assertThat(client.load(client.artifact(yaml, "run/out"), back)).isEqualTo(new Reply(true, ""));
@@ -118,12 +119,15 @@ class HdfsKerberosTest {
   @Test
   void aWrongPrincipalOrKeytabFailsWithAClearError() throws Exception {
     Path file = TestData.write(work.resolve("f.bin"), 100, 3);
-    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p2/socket"))) {
+    // The operator lets workflows log in as their own principal, with keytabs from the test's directory.
+    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p2/socket"),
+        configuration("argo@" + realm, clientKeytab) + "policy: {authorFields: [kerberos], secretSources: {files: ["
+            + work + ", " + kdc.getKrb5conf().getParent() + ", " + clientKeytab.getParent() + "]}}\n")) {
       ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
-      Reply wrongPrincipal = client.save(file, client.artifact(configuration("nobody@" + realm, clientKeytab), "x/f.bin"));
+      Reply wrongPrincipal = client.save(file, client.artifact("kerberos: {principal: nobody@" + realm + "}", "x/f.bin"));
       assertThat(wrongPrincipal.success()).isFalse();
       assertThat(wrongPrincipal.error()).contains("Kerberos login as 'nobody@" + realm + "' from the keytab failed: the keytab holds no key for this principal").contains("kerberos.keytab").doesNotContain("\tat ");
-      Reply wrongKeytab = client.save(file, client.artifact(configuration("argo@" + realm, otherKeytab), "x/f.bin"));
+      Reply wrongKeytab = client.save(file, client.artifact("kerberos: {keytab: {file: " + otherKeytab.getAbsolutePath() + "}}", "x/f.bin"));
       assertThat(wrongKeytab.success()).isFalse();
       assertThat(wrongKeytab.error()).contains("Kerberos login as 'argo@" + realm + "' from the keytab failed: the keytab holds no key for this principal");
     }
@@ -133,10 +137,12 @@ class HdfsKerberosTest {
   @Test
   void aSimpleConfigurationIsRefusedInAKerberosProcess() throws Exception {
     Path file = TestData.write(work.resolve("s.bin"), 100, 4);
-    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p3/socket"))) {
+    try (InProcessDriver driver = new InProcessDriver(new HdfsDriver(), work.resolve("p3/socket"),
+        configuration("argo@" + realm, clientKeytab) + "policy: {authorFields: [kerberos, user, rpcProtection, dataTransferProtection]}\n")) {
       ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
-      assertThat(client.save(file, client.artifact(configuration("argo@" + realm, clientKeytab), "k/s.bin")).success()).isTrue();
-      Reply simple = client.save(file, client.artifact("addresses: [\"localhost:" + hdfs.port() + "\"]\nbasePath: /secure\nuser: argo\n", "s/s.bin"));
+      assertThat(client.save(file, client.artifact("", "k/s.bin")).success()).isTrue();
+      Reply simple = client.save(file, client.artifact("kerberos: null\nrpcProtection: null\ndataTransferProtection: null\nuser: argo\n",
+          "s/s.bin"));
       assertThat(simple.success()).isFalse();
       assertThat(simple.error()).contains("already serves a Kerberos configuration").contains("register a separate hdfs driver");
     }

@@ -44,6 +44,8 @@ final class SftpConnection implements Closeable {
   private final Deque<ChannelSftp> idle = new ArrayDeque<>();
   private final ScheduledExecutorService reaper;
   private Session session;
+  /** Counts the sessions made: a lease says which one its channel belongs to. */
+  private long generation;
   private int leased;
   private long lastUsedNanos = System.nanoTime();
   private boolean closed;
@@ -54,8 +56,8 @@ final class SftpConnection implements Closeable {
     this.privateKey = privateKey;
     this.passphrase = passphrase;
     this.knownHosts = knownHosts;
-    this.endpoint = config.host() + ":" + config.portOrDefault();
-    this.permits = new Semaphore(config.channelsOrDefault(), true);
+    this.endpoint = config.host() + ":" + config.port();
+    this.permits = new Semaphore(config.channelsInFlight(), true);
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "sftp-idle-" + endpoint);
       t.setDaemon(true);
@@ -77,14 +79,16 @@ final class SftpConnection implements Closeable {
       throw new InterruptedIOException("interrupted while waiting for an SFTP channel");
     }
     try {
-      return new Lease(channel());
+      long[] of = new long[1];
+      ChannelSftp ch = channel(of);
+      return new Lease(ch, of[0]);
     } catch (IOException | RuntimeException e) {
       permits.release();
       throw e;
     }
   }
 
-  private ChannelSftp channel() throws IOException {
+  private ChannelSftp channel(long[] sessionGeneration) throws IOException {
     Session current;
     synchronized (this) {
       if (closed) {
@@ -94,20 +98,23 @@ final class SftpConnection implements Closeable {
         ChannelSftp ch = idle.pop();
         if (ch.isConnected() && session != null && session.isConnected()) {
           leased++;
+          sessionGeneration[0] = generation;
           return ch;
         }
         ch.disconnect();
       }
       if (session == null || !session.isConnected()) {
         session = connect();
+        generation++;
       }
       current = session;
+      sessionGeneration[0] = generation;
       leased++;
     }
     try {
       ChannelSftp ch = (ChannelSftp) current.openChannel("sftp");
-      ch.setBulkRequests(config.bulkRequestsOrDefault());
-      ch.connect((int) config.connectTimeoutDuration().toMillis());
+      ch.setBulkRequests(config.bulkRequests());
+      ch.connect((int) config.connectTimeout().toMillis());
       return ch;
     } catch (JSchException e) {
       synchronized (this) {
@@ -144,7 +151,7 @@ final class SftpConnection implements Closeable {
     }
     Session s;
     try {
-      s = jsch.getSession(config.username(), config.host(), config.portOrDefault());
+      s = jsch.getSession(config.username(), config.host(), config.port());
     } catch (JSchException e) {
       throw new ConfigurationException(null, "cannot set up an SSH session to " + endpoint + ": " + e.getMessage());
     }
@@ -165,7 +172,7 @@ final class SftpConnection implements Closeable {
       }
       s.setConfig("server_host_key", algorithms);
     }
-    long readTimeout = config.readTimeoutDuration().toMillis();
+    long readTimeout = config.readTimeout().toMillis();
     try {
       s.setServerAliveInterval((int) Math.max(1000, readTimeout / 3));
     } catch (JSchException impossible) {
@@ -173,7 +180,7 @@ final class SftpConnection implements Closeable {
     }
     s.setServerAliveCountMax(3);
     try {
-      s.connect((int) config.connectTimeoutDuration().toMillis());
+      s.connect((int) config.connectTimeout().toMillis());
     } catch (JSchException e) {
       throw explainConnectFailure(e);
     }
@@ -183,7 +190,7 @@ final class SftpConnection implements Closeable {
 
   /** The name known_hosts uses for this server: "host", or "[host]:port" off port 22. */
   String hostPattern() {
-    return config.portOrDefault() == 22 ? config.host() : "[" + config.host() + "]:" + config.portOrDefault();
+    return config.port() == 22 ? config.host() : "[" + config.host() + "]:" + config.port();
   }
 
   /** Only the key types known_hosts holds for this server, so JSch never negotiates another. */
@@ -253,10 +260,17 @@ final class SftpConnection implements Closeable {
   /** A leased channel. */
   final class Lease implements Closeable {
     private final ChannelSftp channel;
+    private final long session;
     private boolean released;
 
-    Lease(ChannelSftp channel) {
+    Lease(ChannelSftp channel, long session) {
       this.channel = channel;
+      this.session = session;
+    }
+
+    /** Which session of this connection the channel belongs to (a new one after a reconnect). */
+    long session() {
+      return session;
     }
 
     ChannelSftp channel() {

@@ -1,12 +1,15 @@
 package dev.argoartifact.driver.sftp;
 
 import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.Destination;
+import dev.argoartifact.common.config.BasePath;
 import dev.argoartifact.common.secrets.Secret;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.StorageCapability;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /** Stores artifacts on an SFTP server. */
@@ -33,7 +36,12 @@ public final class SftpDriver implements ArtifactDriver<SftpConfiguration> {
           : secrets.resolve("knownHosts", c.knownHosts().reference()).bytes();
     }
     SftpConnection connection = new SftpConnection(c, password, privateKey, passphrase, knownHosts);
-    return new SftpStorage(connection, c.normalizedBasePath());
+    return new SftpStorage(connection, BasePath.normalize(c.basePath()));
+  }
+
+  @Override
+  public List<Destination> destinations(SftpConfiguration c) {
+    return List.of(Destination.host(c.host()));
   }
 
   @Override

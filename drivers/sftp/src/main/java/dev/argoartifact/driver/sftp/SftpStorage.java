@@ -5,11 +5,13 @@ import com.jcraft.jsch.ChannelSftp.LsEntry;
 import com.jcraft.jsch.ChannelSftp.LsEntrySelector;
 import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
+import dev.argoartifact.common.config.BasePath;
 import dev.argoartifact.common.semantics.ArtifactException;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.ObjectNotFoundException;
+import dev.argoartifact.common.storage.StagedWrites;
 import dev.argoartifact.common.storage.StorageCapability;
 import dev.argoartifact.common.storage.StorageException;
 import dev.argoartifact.common.storage.TransientFailures;
@@ -19,6 +21,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -28,19 +31,22 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keys are files under {@code basePath} on the server, in real directories. Uploads go to a
- * temporary name beside the target and are renamed into place (posix-rename@openssh.com when the
- * server offers it, which JSch uses automatically; otherwise remove-then-rename). Symbolic links on
- * the server are never followed, so nothing outside {@code basePath} is read, written or deleted.
+ * Keys are files under {@code basePath} on the server, in real directories. Uploads go to
+ * {@value StagedWrites#DIRECTORY} under {@code basePath} and are renamed into place
+ * (posix-rename@openssh.com when the server offers it, which JSch uses automatically; otherwise
+ * remove-then-rename). Symbolic links on the server are never followed, so nothing outside
+ * {@code basePath} is read, written or deleted.
  */
-final class SftpStorage implements ArtifactStorage {
-  /** Names of uploads in progress; never listed, removed when an upload fails. */
+final class SftpStorage implements ArtifactStorage, StagedWrites {
+  /** Temporary names that earlier versions gave uploads beside their targets; never listed. */
   static final String PARTIAL_PREFIX = ".argo-partial-";
 
   private final SftpConnection connection;
   private final String base;
   /** Directories known to be real (not symbolic links) under the base; cleared on reconnect. */
   private final Set<String> verifiedDirectories = ConcurrentHashMap.newKeySet();
+  /** The session whose basePath was checked; each new one checks it again. */
+  private volatile long verifiedSession = -1;
   /** Temporary files a dropped connection kept us from removing; removed at the next chance. */
   private final Set<String> orphans = ConcurrentHashMap.newKeySet();
 
@@ -50,7 +56,17 @@ final class SftpStorage implements ArtifactStorage {
   }
 
   private String remote(String key) {
-    return base.equals("/") ? "/" + key : base + "/" + key;
+    return BasePath.resolve(base, key);
+  }
+
+  private String staging() {
+    return remote(StagedWrites.DIRECTORY);
+  }
+
+  /** A fresh name in the staging directory, which is created when missing. */
+  private String stagedName(ChannelSftp ch) throws SftpException {
+    makeDirectories(ch, staging());
+    return staging() + "/" + UUID.randomUUID();
   }
 
   private static String parent(String path) {
@@ -219,8 +235,8 @@ final class SftpStorage implements ArtifactStorage {
     ch.ls(literal(dir), entry -> {
       String n = entry.getFilename();
       SftpATTRS a = entry.getAttrs();
-      if (n.equals(".") || n.equals("..") || a.isLink()) {
-        return LsEntrySelector.CONTINUE; // links are never followed
+      if (n.equals(".") || n.equals("..") || a.isLink() || (dir.equals(base) && n.equals(StagedWrites.DIRECTORY))) {
+        return LsEntrySelector.CONTINUE; // links are never followed; writes in progress are no objects
       }
       if (a.isDir()) {
         subdirectories.add(n);
@@ -297,9 +313,9 @@ final class SftpStorage implements ArtifactStorage {
   @Override
   public void writeFile(String key, Path source) throws IOException {
     String target = remote(key);
-    String temp = parent(target) + "/" + PARTIAL_PREFIX + UUID.randomUUID();
     try (SftpConnection.Lease lease = lease()) {
       ChannelSftp ch = lease.channel();
+      String temp = stagedName(ch);
       makeDirectories(ch, parent(target));
       try (InputStream in = Files.newInputStream(source)) {
         // The stream form: the path form first STATs the target, one more round trip per file.
@@ -317,9 +333,10 @@ final class SftpStorage implements ArtifactStorage {
   @Override
   public AtomicWrite startWrite(String key) throws IOException {
     String target = remote(key);
-    String temp = parent(target) + "/" + PARTIAL_PREFIX + UUID.randomUUID();
     SftpConnection.Lease lease = lease();
+    String temp;
     try {
+      temp = stagedName(lease.channel());
       makeDirectories(lease.channel(), parent(target));
     } catch (SftpException e) {
       lease.close();
@@ -422,9 +439,8 @@ final class SftpStorage implements ArtifactStorage {
   }
 
   private SftpConnection.Lease lease() throws IOException {
-    boolean wasDropped = connection.dropped();
     SftpConnection.Lease lease = connection.lease();
-    if (wasDropped) {
+    if (lease.session() != verifiedSession) {
       // A new session: forget what we verified on the old one, check the base, clean up after it.
       verifiedDirectories.clear();
       try {
@@ -440,6 +456,7 @@ final class SftpStorage implements ArtifactStorage {
         }
         throw failure("check basePath", base, e);
       }
+      verifiedSession = lease.session();
     }
     if (!orphans.isEmpty()) {
       for (String orphan : List.copyOf(orphans)) {
@@ -524,6 +541,39 @@ final class SftpStorage implements ArtifactStorage {
       if (!missing(e)) {
         throw e;
       }
+    }
+  }
+
+  @Override
+  public int removeStagedWritesOlderThan(Instant cutoff) throws IOException {
+    String dir = staging();
+    List<String> stale = new ArrayList<>();
+    try (SftpConnection.Lease lease = lease()) {
+      ChannelSftp ch = lease.channel();
+      if (!realDirectory(ch, dir)) {
+        return 0;
+      }
+      ch.ls(literal(dir), entry -> {
+        SftpATTRS a = entry.getAttrs();
+        if (a.isReg() && a.getMTime() * 1000L < cutoff.toEpochMilli()) {
+          stale.add(entry.getFilename());
+        }
+        return LsEntrySelector.CONTINUE;
+      });
+      int removed = 0;
+      for (String name : stale) {
+        try {
+          ch.rm(literal(dir + "/" + name));
+          removed++;
+        } catch (SftpException e) {
+          if (!missing(e)) {
+            throw e;
+          }
+        }
+      }
+      return removed;
+    } catch (SftpException e) {
+      throw failure("remove stale writes in", dir, e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.argoartifact.driver.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.argoartifact.common.storage.StagedWrites;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.client.ArtifactClient.Reply;
 import dev.argoartifact.testkit.conformance.InProcessDriver;
@@ -38,16 +39,17 @@ class SftpFaultTest {
     String configuration = SftpFixture.configuration(port, MinaSftpServer.USER, "/artifacts", server.knownHostsLine(),
         "password: {file: " + SftpFixture.secretFile(work, "password", password) + "}");
     Path big = TestData.write(work.resolve("big.bin"), 256L << 20, 3);
-    try (InProcessDriver driver = new InProcessDriver(new SftpDriver(), work.resolve("plugin/socket"))) {
+    Path staging = root.resolve("artifacts").resolve(StagedWrites.DIRECTORY);
+    try (InProcessDriver driver = new InProcessDriver(new SftpDriver(), work.resolve("plugin/socket"), configuration)) {
       ArtifactClient client = new ArtifactClient(driver.socket(), "sftp");
-      CompletableFuture<Reply> upload = CompletableFuture.supplyAsync(() -> client.save(big, client.artifact(configuration, "run/big.bin")));
+      CompletableFuture<Reply> upload = CompletableFuture.supplyAsync(() -> client.save(big, client.artifact("", "run/big.bin")));
 
       // Wait until the upload is under way on the server, then stop the server under it.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (System.nanoTime() < deadline && entries(dir).stream().noneMatch(n -> n.startsWith(SftpStorage.PARTIAL_PREFIX))) {
+      while (System.nanoTime() < deadline && (!Files.isDirectory(staging) || entries(staging).isEmpty())) {
         Thread.sleep(5);
       }
-      assertThat(entries(dir)).anySatisfy(n -> assertThat(n).startsWith(SftpStorage.PARTIAL_PREFIX));
+      assertThat(entries(staging)).as("the upload is staged").hasSize(1);
       long stoppedAt = System.nanoTime();
       server.stop();
 
@@ -59,12 +61,13 @@ class SftpFaultTest {
       assertThat(dir.resolve("big.bin")).as("nothing under the final name").doesNotExist();
 
       server.start(port);
-      assertThat(client.save(big, client.artifact(configuration, "run/big.bin"))).isEqualTo(new Reply(true, ""));
+      assertThat(client.save(big, client.artifact("", "run/big.bin"))).isEqualTo(new Reply(true, ""));
       assertThat(TestData.sha256(dir.resolve("big.bin"))).isEqualTo(TestData.sha256(big));
-      assertThat(entries(dir)).as("the partial upload of the failed attempt was cleaned up").containsExactly("big.bin");
+      assertThat(entries(dir)).containsExactly("big.bin");
+      assertThat(entries(staging)).as("the partial upload of the failed attempt was cleaned up").isEmpty();
 
       Path target = Files.createDirectories(work.resolve("in")).resolve("big.tmp");
-      assertThat(client.load(client.artifact(configuration, "run/big.bin"), target)).isEqualTo(new Reply(true, ""));
+      assertThat(client.load(client.artifact("", "run/big.bin"), target)).isEqualTo(new Reply(true, ""));
       assertThat(TestData.sha256(target)).isEqualTo(TestData.sha256(big));
     } finally {
       server.close();

@@ -29,8 +29,9 @@ final class SftpFixture {
 
   static InProcessFixture fixture(String configuration, String secret, Path work, AutoCloseable server) throws IOException {
     return InProcessFixture.builder(new SftpDriver(), work)
-        .configuration(configuration)
+        .operatorConfiguration(configuration)
         .requiredFields("host", "username", "basePath", "knownHosts")
+        .hostileDestination("port: {port}")
         .secretValues(secret)
         .closeAfterwards(server)
         .build();

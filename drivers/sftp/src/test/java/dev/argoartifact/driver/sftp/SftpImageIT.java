@@ -22,16 +22,26 @@ class SftpImageIT extends DriverImageChecks {
 
   @Override
   protected String badConfiguration() {
-    return "host: 127.0.0.1\nusername: u\nbasePath: relative\npassword: {env: X}\ninsecureIgnoreHostKey: true\n";
+    return "connectTimeout: soon\n";
   }
 
   @Override
   protected String badConfigurationMessage() {
-    return "field 'basePath' must be an absolute path";
+    return "field 'connectTimeout' expected a duration";
   }
 
   @Override
-  protected String roundTripConfiguration() throws Exception {
+  protected String hostileConfiguration() {
+    return "host: 127.0.0.2";
+  }
+
+  @Override
+  protected String hostileField() {
+    return "host";
+  }
+
+  @Override
+  protected String operatorConfiguration() throws Exception {
     if (server == null) {
       Path root = Files.createDirectories(work.resolve("sftp-root/artifacts")).getParent();
       String password = "image-Passw0rd";

@@ -39,7 +39,14 @@ class SftpSecurityTest {
     clientKey = SshKeys.generate(work, "client_key");
     Path authorized = Files.writeString(work.resolve("authorized_keys"), clientKey.typeAndKey() + "\n");
     server = new MinaSftpServer(root, SshKeys.generate(work, "host_key"), password, authorized).start(0);
-    driver = new InProcessDriver(new SftpDriver(), work.resolve("plugin/socket"));
+    // The operator lets each artifact choose how to log in and where under the server to go, so
+    // that one driver serves every case below; the server itself (host, port) stays the operator's.
+    driver = new InProcessDriver(new SftpDriver(), work.resolve("plugin/socket"),
+        SftpFixture.configuration(server.port(), MinaSftpServer.USER, "/artifacts", server.knownHostsLine(),
+            "password: {file: " + SftpFixture.secretFile(work, "operator-password", password) + "}")
+        + "policy:\n"
+        + "  authorFields: [password, privateKey, passphrase, knownHosts, insecureIgnoreHostKey, basePath]\n"
+        + "  secretSources: {files: [" + work + "], envPrefixes: [KEY]}\n");
     client = new ArtifactClient(driver.socket(), "sftp");
     file = Files.writeString(work.resolve("hello.txt"), "hello");
   }
@@ -50,8 +57,13 @@ class SftpSecurityTest {
     server.close();
   }
 
+  /** A workflow's configuration that logs in with {@code auth} alone: the operator's password unset where it is not given. */
   private String config(String auth, String knownHosts) {
-    return SftpFixture.configuration(server.port(), MinaSftpServer.USER, "/artifacts", knownHosts, auth);
+    boolean password = auth.contains("password:");
+    boolean key = auth.contains("privateKey:");
+    String only = password && !key ? auth + "\nprivateKey: null" : key && !password ? auth + "\npassword: null"
+        : password ? auth : "password: null\nprivateKey: null";
+    return SftpFixture.configuration(server.port(), MinaSftpServer.USER, "/artifacts", knownHosts, only);
   }
 
   private Reply save(String configuration, String key) {
@@ -105,7 +117,7 @@ class SftpSecurityTest {
   @Test
   void insecureIgnoreHostKeyWorksAndWarnsOnEveryConnection() throws Exception {
     String insecure = String.join("\n", "host: 127.0.0.1", "port: " + server.port(), "username: argo",
-        "basePath: /artifacts", passwordAuth(password), "insecureIgnoreHostKey: true");
+        "basePath: /artifacts", passwordAuth(password), "knownHosts: null", "insecureIgnoreHostKey: true");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     JsonLog.redirect(new PrintStream(log, true, StandardCharsets.UTF_8));
     try {
@@ -122,8 +134,10 @@ class SftpSecurityTest {
     assertThat(save(config("", known), "k").error()).contains("one of 'password' and 'privateKey' is required");
     assertThat(save(config(passwordAuth(password) + "\nprivateKey: {env: KEY}", known), "k").error())
         .contains("give only one of 'password' and 'privateKey'");
-    assertThat(save(config(passwordAuth(password) + "\nchannelsInFlight: 11", known), "k").error())
+    assertThat(save(config(passwordAuth(password) + "\nchannelsInFlight: 0", known), "k").error())
         .contains("field 'channelsInFlight' must be between 1 and 10");
+    assertThat(save(config(passwordAuth(password) + "\nchannelsInFlight: 9", known), "k").error())
+        .contains("field 'channelsInFlight' may be at most 8 in a workflow's configuration");
     assertThat(save(config("password: " + password, known), "k").error())
         .contains("field 'password' must be a secret reference").doesNotContain(password);
     assertThat(save(config(passwordAuth(password), known).replace("basePath: /artifacts", "basePath: artifacts"), "k").error())

@@ -6,11 +6,13 @@ import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.ObjectNotFoundException;
+import dev.argoartifact.common.storage.StagedWrites;
 import dev.argoartifact.common.storage.StorageCapability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -29,12 +32,12 @@ import java.util.UUID;
 
 /**
  * Objects are regular files under the root; their keys are paths relative to it. Writes are
- * staged in {@value #STAGING} under the root (same filesystem, so the final rename is atomic)
- * and never appear in listings. Symbolic links are never followed, so nothing outside the root is
- * ever read, written or deleted.
+ * staged in {@value StagedWrites#DIRECTORY} under the root (same filesystem, so the final rename
+ * is atomic), never appear in listings, and are removed when a dead writer left them. Symbolic
+ * links are never followed, so nothing outside the root is ever read, written or deleted.
  */
-final class VolumeStorage implements ArtifactStorage {
-  static final String STAGING = ".argo-artifact-staging";
+final class VolumeStorage implements ArtifactStorage, StagedWrites {
+  static final String STAGING = StagedWrites.DIRECTORY;
 
   private final Path root;
   private final Path staging;
@@ -214,6 +217,27 @@ final class VolumeStorage implements ArtifactStorage {
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  @Override
+  public int removeStagedWritesOlderThan(Instant cutoff) throws IOException {
+    if (!Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
+    }
+    int removed = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(staging)) {
+      for (Path entry : entries) {
+        try {
+          BasicFileAttributes attrs = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          if (attrs.isRegularFile() && attrs.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(entry)) {
+            removed++;
+          }
+        } catch (NoSuchFileException finishedMeanwhile) {
+          // renamed into place or removed by its writer
+        }
+      }
+    }
+    return removed;
   }
 
   @Override

@@ -14,7 +14,7 @@ class VolumeDriverConformanceTest extends ArtifactDriverConformance {
     Path base = scratchDirectory("volume-conformance-");
     Path root = Files.createDirectories(base.resolve("artifacts"));
     return InProcessFixture.builder(new VolumeDriver(), base)
-        .configuration("root: " + root)
+        .operatorConfiguration("root: " + root)
         .requiredFields("root")
         .build();
   }

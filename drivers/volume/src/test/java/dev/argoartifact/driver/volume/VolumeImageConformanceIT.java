@@ -2,6 +2,7 @@ package dev.argoartifact.driver.volume;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.argoartifact.common.config.OperatorConfiguration;
 import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
 import dev.argoartifact.testkit.conformance.ConformanceFixture;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
@@ -16,6 +17,8 @@ import java.util.Optional;
 
 /** The whole conformance suite through the socket of the volume image, run as Argo runs it. */
 class VolumeImageConformanceIT extends ArtifactDriverConformance {
+  private static final String OPERATOR = "root: /mnt/artifacts";
+
   @Override
   protected ConformanceFixture createFixture() throws Exception {
     Podman podman = new Podman(Podman.repositoryRoot());
@@ -30,7 +33,8 @@ class VolumeImageConformanceIT extends ArtifactDriverConformance {
     for (Path p : List.of(work, artifacts, plugin)) {
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
     }
-    List<String> mount = List.of("-v", artifacts + ":/mnt/artifacts:rw");
+    // The operator's configuration, in the environment as the Helm chart sets it; workflows send none.
+    List<String> mount = List.of("-v", artifacts + ":/mnt/artifacts:rw", "-e", OperatorConfiguration.ENV + "=" + OPERATOR);
     String container = podman.startDriver(image, "conformance", plugin, mount);
     Path socket = plugin.resolve("socket");
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -46,7 +50,17 @@ class VolumeImageConformanceIT extends ArtifactDriverConformance {
 
       @Override
       public String configuration() {
-        return "root: /mnt/artifacts";
+        return "";
+      }
+
+      @Override
+      public Optional<String> operatorConfiguration() {
+        return Optional.of(OPERATOR);
+      }
+
+      @Override
+      public Optional<Class<?>> configurationType() {
+        return Optional.of(VolumeConfiguration.class);
       }
 
       @Override

@@ -5,19 +5,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The operator's default configuration, set once per installation (for example by the Helm chart)
- * so that workflow authors write only what differs. Taken, first found, from the environment
- * variable {@value #ENV}{@code _<PLUGIN>} (the plugin name upper-cased, '-' as '_': Argo gives
- * every plugin container the executor's env, so one variable per plugin keeps them apart), then
- * {@value #ENV}, then the file named by {@value #FILE_ENV}, then {@value #DEFAULT_FILE} when it
- * exists. The per-artifact configuration string is merged over it.
+ * Where the operator's configuration comes from: the only trusted configuration, set once per
+ * installation (by the Helm chart), with its policy of what workflows may choose. Taken, first
+ * found, from the environment variable {@value #ENV}{@code _<PLUGIN>} (the plugin name
+ * upper-cased, '-' as '_': Argo gives every plugin container the executor's env, so one variable
+ * per plugin keeps them apart), then {@value #ENV}, then the file named by {@value #FILE_ENV},
+ * then {@value #DEFAULT_FILE} when it exists. The names say "default" for history: a workflow's
+ * configuration no longer overrides it, it only adds what the operator lets it add.
  */
-public final class OperatorDefaults {
+public final class OperatorConfiguration {
   public static final String ENV = "ARGO_ARTIFACT_DEFAULT_CONFIGURATION";
   public static final String FILE_ENV = "ARGO_ARTIFACT_DEFAULT_CONFIGURATION_FILE";
   public static final String DEFAULT_FILE = "/etc/argo-artifact-driver/configuration.yaml";
 
-  private OperatorDefaults() {}
+  private OperatorConfiguration() {}
 
   /** The per-plugin variable: ARGO_ARTIFACT_DEFAULT_CONFIGURATION_MY_SFTP for plugin "my-sftp". */
   public static String pluginEnv(String pluginName) {
@@ -30,7 +31,7 @@ public final class OperatorDefaults {
     return dir == null || dir.getFileName() == null ? null : dir.getFileName().toString();
   }
 
-  /** The defaults for plugin {@code pluginName} (may be null) as YAML text, or null when none are set. */
+  /** The operator's configuration for plugin {@code pluginName} (may be null) as YAML text, or null when none is set. */
   public static String load(String pluginName) {
     if (pluginName != null) {
       String own = System.getenv(pluginEnv(pluginName));
@@ -41,7 +42,7 @@ public final class OperatorDefaults {
     return load();
   }
 
-  /** The defaults as YAML text, or null when none are set. */
+  /** The operator's configuration as YAML text, or null when none is set. */
   public static String load() {
     String inline = System.getenv(ENV);
     if (inline != null && !inline.isBlank()) {
@@ -55,7 +56,7 @@ public final class OperatorDefaults {
     try {
       return Files.readString(path);
     } catch (IOException e) {
-      throw new ConfigurationException(null, "cannot read the operator's default configuration file '" + path + "': " + e.getMessage());
+      throw new ConfigurationException(null, "cannot read the operator's configuration file '" + path + "': " + e.getClass().getSimpleName());
     }
   }
 }

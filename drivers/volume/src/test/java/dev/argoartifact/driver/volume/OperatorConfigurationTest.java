@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Operator defaults reach a driver process the way the Helm chart sets them: Argo gives every
+ * The operator's configuration reaches a driver process the way the Helm chart sets them: Argo gives every
  * plugin container the executor's env, so each plugin has its own variable, named after the
  * plugin (the socket's directory), and the shared variable is the fallback.
  */
-class OperatorDefaultsTest {
+class OperatorConfigurationTest {
   @TempDir
   Path work;
 
