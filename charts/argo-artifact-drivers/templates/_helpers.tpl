@@ -38,9 +38,38 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- printf "ARGO_ARTIFACT_DEFAULT_CONFIGURATION_%s" (regexReplaceAll "[^A-Z0-9]" (upper .) "_") -}}
 {{- end -}}
 
-{{/* The operator's defaults of a driver as the YAML text a driver reads. */}}
+{{/* The operator's defaults of a driver as YAML: what the artifact repository entry repeats. */}}
 {{- define "aad.defaultsYaml" -}}
 {{- if .defaultConfiguration -}}{{ toYaml .defaultConfiguration }}{{- else -}}{}{{- end -}}
+{{- end -}}
+
+{{/* The policy of a driver's workflow and artifact-GC pods: drivers.<d>.policy, whose who fields may
+     name the Secrets of secretNames (the ones the chart grants 'get' on) once it opens any field. */}}
+{{- define "aad.policy" -}}
+{{- $policy := deepCopy (default dict .policy) -}}
+{{- if and (get $policy "authorFields") .secretNames -}}
+{{- $sources := deepCopy (default dict (get $policy "secretSources")) -}}
+{{- $_ := set $sources "secretNames" .secretNames -}}
+{{- $_ := set $policy "secretSources" $sources -}}
+{{- end -}}
+{{- toYaml $policy -}}
+{{- end -}}
+
+{{/* The operator's configuration of workflow and artifact-GC pods: the defaults and the policy. */}}
+{{- define "aad.operatorYaml" -}}
+{{- $config := deepCopy (default dict .defaultConfiguration) -}}
+{{- $policy := include "aad.policy" . | fromYaml -}}
+{{- if $policy -}}{{- $_ := set $config "policy" $policy -}}{{- end -}}
+{{- if $config -}}{{ toYaml $config }}{{- else -}}{}{{- end -}}
+{{- end -}}
+
+{{/* The operator's configuration of the Argo Server sidecar: the defaults under the strictest
+     policy, whatever drivers.<d>.policy opens. That sidecar serves every namespace with the Argo
+     Server's identity, and Argo sends it no namespace to tell workflows apart. */}}
+{{- define "aad.serverYaml" -}}
+{{- $config := deepCopy (default dict .defaultConfiguration) -}}
+{{- $_ := set $config "policy" dict -}}
+{{- toYaml $config -}}
 {{- end -}}
 
 {{/* Checks shared by every template. */}}
@@ -81,8 +110,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if $d.enabled -}}
 {{- $plugin := include "aad.plugin" (dict "key" $key "d" $d) -}}
 {{- $drivers = append $drivers (dict "name" $plugin "image" (include "aad.image" (dict "d" $d "root" $)) "connectionTimeoutSeconds" $d.connectionTimeoutSeconds) -}}
-{{- if $d.defaultConfiguration -}}
-{{- $env = append $env (dict "name" (include "aad.defaultsEnv" $plugin) "value" (include "aad.defaultsYaml" $d)) -}}
+{{- if or $d.defaultConfiguration $d.policy -}}
+{{- $env = append $env (dict "name" (include "aad.defaultsEnv" $plugin) "value" (include "aad.operatorYaml" $d)) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

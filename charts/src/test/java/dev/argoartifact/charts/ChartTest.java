@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.argoartifact.common.config.ConfigurationException;
+import dev.argoartifact.common.trust.TrustBoundary;
+import dev.argoartifact.driver.volume.VolumeDriver;
 import dev.argoartifact.testkit.catalogue.ArgoWorkflowsOverlay;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -165,9 +168,51 @@ class ChartTest {
       assertThat(c.getResources().getLimits()).containsKey("memory");
       assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
     });
-    assertThat(YAML.readTree(configMap(objects, "argo-artifact-drivers-server-defaults").getData().get(driver + ".yaml"))
-        .path("someField").asText()).isEqualTo("some-value");
+    JsonNode server = YAML.readTree(configMap(objects, "argo-artifact-drivers-server-defaults").getData().get(driver + ".yaml"));
+    assertThat(server.path("someField").asText()).isEqualTo("some-value");
+    assertThat(server.path("policy").isObject() && server.path("policy").isEmpty()).as("the strictest policy").isTrue();
     assertThat(render(values)).doesNotContain(":latest");
+  }
+
+  /**
+   * The policy reaches workflow and artifact-GC pods; the Argo Server sidecar, which serves every
+   * namespace with the server's identity, runs the strictest one whatever the values open. Read by
+   * the volume driver itself, as each pod's driver reads it.
+   */
+  @Test
+  void theArgoServerSidecarAlwaysRunsTheStrictestPolicy() throws Exception {
+    Path teams = Files.createDirectories(work.resolve("teams"));
+    Path teamA = Files.createDirectories(teams.resolve("a"));
+    List<HasMetadata> objects = objects(render(enable("volume", """
+            defaultConfiguration: {root: %s}
+            secretNames: [team-credentials]
+            policy:
+              authorFields: [root]
+              allowedRoots: [%s]
+              authorMaxima: {transfer.filesInFlight: 64}
+        artifactRepositories: {default: volume}
+        """.formatted(teamA, teams))));
+    JsonNode controller = YAML.readTree(configMap(objects, "argo-artifact-drivers-controller-config").getData().get("config"));
+    String workflowPods = controller.path("executor").path("env").get(0).path("value").asText();
+    JsonNode policy = YAML.readTree(workflowPods).path("policy");
+    assertThat(policy.path("authorFields").toString()).isEqualTo("[\"root\"]");
+    assertThat(policy.path("secretSources").path("secretNames").toString()).as("the secrets RBAC grants").isEqualTo("[\"team-credentials\"]");
+    String serverSidecar = configMap(objects, "argo-artifact-drivers-server-defaults").getData().get("volume.yaml");
+    assertThat(YAML.readTree(serverSidecar).path("policy").isEmpty()).isTrue();
+    String repository = YAML.readTree(configMap(objects, "artifact-repositories").getData().get("volume")).path("plugin")
+        .path("configuration").asText();
+    assertThat(YAML.readTree(repository).has("policy")).as("the repository entry carries no policy").isFalse();
+
+    Path teamB = Files.createDirectories(teams.resolve("b"));
+    TrustBoundary<?> inWorkflowPods = new TrustBoundary<>(new VolumeDriver(), workflowPods);
+    assertThat(inWorkflowPods.bind("root: " + teamB + "\ntransfer: {filesInFlight: 64}")).isNotNull();
+    assertThat(inWorkflowPods.bind(repository)).as("the repository's configuration is the operator's own").isNotNull();
+    TrustBoundary<?> inTheArgoServer = new TrustBoundary<>(new VolumeDriver(), serverSidecar);
+    assertThat(inTheArgoServer.bind(repository)).isNotNull();
+    assertThatThrownBy(() -> inTheArgoServer.bind("root: " + teamB)).isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("field 'root' is fixed by the operator of this driver");
+    assertThatThrownBy(() -> inTheArgoServer.bind("transfer: {filesInFlight: 64}"))
+        .hasMessageStartingWith("field 'transfer.filesInFlight' may be at most 16");
   }
 
   @Test
@@ -241,5 +286,9 @@ class ChartTest {
         .hasMessageContaining("controllerConfigMap.extraConfig.artifactDrivers");
     assertThatThrownBy(() -> render(enable("sftp", "server: {resources: {limits: null}}\n")))
         .hasMessageContaining("/server/resources").hasMessageContaining("limits");
+    assertThatThrownBy(() -> render(enable("sftp", "    policy: {authorFeilds: [host]}\n")))
+        .hasMessageContaining("/drivers/sftp/policy").hasMessageContaining("authorFeilds");
+    assertThatThrownBy(() -> render(enable("sftp", "    policy: {secretSources: {secretNames: [any]}}\n")))
+        .as("secret names come from secretNames, which the RBAC grants").hasMessageContaining("/drivers/sftp/policy/secretSources");
   }
 }

@@ -153,7 +153,7 @@ class ArgoArtifactCliTest {
     Run typo = run(new ByteArrayInputStream("bucket: my-bucket\nprefx: argo/\n".getBytes(StandardCharsets.UTF_8)),
         "config", "validate", "--driver", "gcs", "-");
     assertThat(typo.exit()).isEqualTo(1);
-    assertThat(typo.err()).contains("unknown field 'prefx' (in the operator's configuration), did you mean 'prefix'?");
+    assertThat(typo.err()).contains("the operator's configuration is invalid: unknown field 'prefx', did you mean 'prefix'?");
     Path file = Files.writeString(dir.resolve("azure.yaml"),
         "accountName: myaccount\ncontainer: argo\naccountKey: {secretKeyRef: {name: azure, key: key}}\n");
     Run valid = run("config", "validate", "--driver", "azure", file.toString());

@@ -103,7 +103,7 @@ public final class ConfigurationBinder<C> {
   /** Parses, checks the field names and binds one configuration on its own (tools, tests). */
   public C bind(String configuration) {
     ObjectNode tree = parse(configuration, "the configuration");
-    rejectUnknownFields(tree, null);
+    rejectUnknownFields(tree);
     return bind(tree);
   }
 
@@ -169,20 +169,17 @@ public final class ConfigurationBinder<C> {
     }
   }
 
-  /**
-   * Refuses the first field no record declares, with the closest known name; {@code origin}
-   * ("the operator's configuration") is said when it is not the workflow's own.
-   */
-  public void rejectUnknownFields(ObjectNode tree, String origin) {
-    rejectUnknownFields(tree, origin, "");
+  /** Refuses the first field no record declares, with the closest known name. */
+  public void rejectUnknownFields(ObjectNode tree) {
+    rejectUnknownFields(tree, "");
   }
 
   /** The same for a tree that sits at {@code path} of a larger configuration ("policy"). */
-  public void rejectUnknownFields(ObjectNode tree, String origin, String path) {
-    rejectUnknownFields(tree, Mapper.YAML.constructType(type), path, origin);
+  public void rejectUnknownFields(ObjectNode tree, String path) {
+    rejectUnknownFields(tree, Mapper.YAML.constructType(type), path);
   }
 
-  private static void rejectUnknownFields(ObjectNode node, JavaType type, String path, String origin) {
+  private static void rejectUnknownFields(ObjectNode node, JavaType type, String path) {
     if (!isBean(type)) {
       return;
     }
@@ -195,10 +192,10 @@ public final class ConfigurationBinder<C> {
       String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
       JavaType propertyType = known.get(field.getKey());
       if (propertyType == null) {
-        throw unknownField(field.getKey(), path, List.copyOf(known.keySet()), origin);
+        throw unknownField(field.getKey(), path, List.copyOf(known.keySet()));
       }
       if (field.getValue() instanceof ObjectNode child) {
-        rejectUnknownFields(child, propertyType, fieldPath, origin);
+        rejectUnknownFields(child, propertyType, fieldPath);
       }
     }
   }
@@ -316,11 +313,10 @@ public final class ConfigurationBinder<C> {
         || raw.isPrimitive() || raw.getName().startsWith("java.") || JsonNode.class.isAssignableFrom(raw));
   }
 
-  private static ConfigurationException unknownField(String name, String parent, List<String> known, String origin) {
+  private static ConfigurationException unknownField(String name, String parent, List<String> known) {
     String where = parent.isEmpty() ? "" : " in '" + parent + "'";
-    String from = origin == null ? "" : " (in " + origin + ")";
     String suggestion = name.length() > 64 ? null : closest(name, known);
-    return new ConfigurationException(null, "unknown field '" + Printable.of(name, 64) + "'" + where + from
+    return new ConfigurationException(null, "unknown field '" + Printable.of(name, 64) + "'" + where
         + (suggestion != null ? ", did you mean '" + suggestion + "'?" : ".")
         + (known.isEmpty() ? "" : " Known fields: " + String.join(", ", known) + "."));
   }
@@ -347,7 +343,7 @@ public final class ConfigurationBinder<C> {
     if (failure instanceof UnrecognizedPropertyException upe) {
       List<String> known = upe.getKnownPropertyIds() == null ? List.of()
           : upe.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
-      return unknownField(upe.getPropertyName(), path(upe.getPath().subList(0, upe.getPath().size() - 1)), known, null);
+      return unknownField(upe.getPropertyName(), path(upe.getPath().subList(0, upe.getPath().size() - 1)), known);
     }
     if (failure instanceof InvalidFormatException ife) {
       return new ConfigurationException(path(ife.getPath()), "has the wrong type: expected " + expected(ife.getTargetType()));

@@ -39,8 +39,9 @@ public final class DriverMain {
     DriverServer server;
     try {
       ArtifactDriver<?> driver = findDriver();
-      DriverRuntime<?> runtime = new DriverRuntime<>(driver, OperatorConfiguration.load(OperatorConfiguration.pluginName(socket)),
-          new DefaultSecretResolver());
+      String plugin = OperatorConfiguration.pluginName(socket);
+      String operator = OperatorConfiguration.load(plugin);
+      DriverRuntime<?> runtime = new DriverRuntime<>(driver, operator, new DefaultSecretResolver());
       server = DriverServer.start(socket, runtime);
       Map<String, Object> serving = new LinkedHashMap<>();
       serving.put("driver", driver.name());
@@ -48,16 +49,15 @@ public final class DriverMain {
       serving.put("startupMs", (System.nanoTime() - started) / 1_000_000);
       ContainerMemory.limitBytes().ifPresent(limit -> serving.put("memoryLimitMiB", limit >> 20));
       serving.put("transferMemoryMiB", runtime.transferMemory().totalBytes() >> 20);
-      serving.put("workflowsMaySet", runtime.boundary().workflowFields());
       JsonLog.info("serving", serving);
-      if (!runtime.boundary().configured()) {
+      if (operator == null || operator.isBlank()) {
         JsonLog.warn("no operator configuration: workflows can choose no location or credentials, so every call fails until "
-            + "the operator configures this driver (" + OperatorConfiguration.pluginEnv(OperatorConfiguration.pluginName(socket) == null
-            ? driver.name() : OperatorConfiguration.pluginName(socket)) + " or the Helm chart's drivers values)", Map.of());
+            + "the operator configures this driver (" + OperatorConfiguration.pluginEnv(plugin == null ? driver.name() : plugin)
+            + " or the Helm chart's drivers values)", Map.of());
       }
-      // What the first Load or Save would otherwise initialise (the YAML binder, about 30 ms on
-      // two cores) is readied while the server waits: Argo's executor looks for the socket only
-      // once a second.
+      // What the first Load or Save would otherwise initialise (the operator's configuration and
+      // the YAML binder, about 30 ms on two cores) is readied while the server waits: Argo's
+      // executor looks for the socket only once a second.
       server.whenIdle(Duration.ofMillis(100), runtime::warmUp);
     } catch (ConfigurationException e) {
       JsonLog.error("cannot start", Map.of("error", e.getMessage()));

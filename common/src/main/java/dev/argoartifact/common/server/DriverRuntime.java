@@ -37,7 +37,9 @@ public final class DriverRuntime<C> implements Closeable {
   static final Duration DEFAULT_STAGED_WRITE_AGE = Duration.ofHours(24);
 
   private final ArtifactDriver<C> driver;
-  private final TrustBoundary<C> boundary;
+  private final String operatorConfiguration;
+  private volatile TrustBoundary<C> boundary;
+  private volatile ConfigurationException operatorProblem;
   private final SecretResolver secrets;
   private final Map<String, ArtifactOperations> cache = new LinkedHashMap<>(16, 0.75f, true);
   private final List<ArtifactStorage> evicted = new ArrayList<>();
@@ -47,23 +49,54 @@ public final class DriverRuntime<C> implements Closeable {
   private ScheduledExecutorService sweeper;
 
   /**
-   * @param operatorConfiguration the operator's configuration (YAML), or null for none
-   * @throws ConfigurationException when the operator's configuration cannot serve any workflow
+   * @param operatorConfiguration the operator's configuration (YAML), or null for none. It is read
+   *     on first use ({@link #warmUp()} does that off the first call's path); one that cannot
+   *     serve fails every call with its one-line reason, rather than stopping the driver, which
+   *     Argo's executor would wait 120 s for and then report only as a missing socket.
    */
   public DriverRuntime(ArtifactDriver<C> driver, String operatorConfiguration, SecretResolver secrets) {
     this.driver = driver;
-    this.boundary = new TrustBoundary<>(driver, operatorConfiguration);
+    this.operatorConfiguration = operatorConfiguration;
     this.secrets = secrets;
-    this.stagedWriteAge = stagedWriteAge(System.getenv(STAGED_WRITE_AGE_ENV));
+    Duration age = DEFAULT_STAGED_WRITE_AGE;
+    try {
+      age = stagedWriteAge(System.getenv(STAGED_WRITE_AGE_ENV));
+    } catch (ConfigurationException e) {
+      JsonLog.error("ignoring " + STAGED_WRITE_AGE_ENV, Map.of("error", e.getMessage(), "using", Durations.format(age)));
+    }
+    this.stagedWriteAge = age;
   }
 
   public ArtifactDriver<C> driver() {
     return driver;
   }
 
-  /** The operator's configuration and policy, as every call crosses them. */
+  /**
+   * The operator's configuration and policy, as every call crosses them; throws the operator
+   * configuration's problem, every time, when it cannot serve.
+   */
   public TrustBoundary<C> boundary() {
-    return boundary;
+    TrustBoundary<C> b = boundary;
+    if (b != null) {
+      return b;
+    }
+    synchronized (this) {
+      if (boundary == null && operatorProblem == null) {
+        try {
+          boundary = new TrustBoundary<>(driver, operatorConfiguration);
+          JsonLog.info("operator's configuration read", Map.of("driver", driver.name(),
+              "workflowsMaySet", String.join(", ", boundary.workflowFields())));
+        } catch (ConfigurationException e) {
+          operatorProblem = e;
+          JsonLog.error("invalid operator configuration: every call fails until it is fixed", Map.of("driver", driver.name(),
+              "error", e.getMessage()));
+        }
+      }
+      if (operatorProblem != null) {
+        throw operatorProblem;
+      }
+      return boundary;
+    }
   }
 
   /** The heap every transfer in flight shares. */
@@ -71,10 +104,13 @@ public final class DriverRuntime<C> implements Closeable {
     return memory;
   }
 
-  /** Readies the configuration binder off the first call's path; see {@link ConfigurationBinder#warmUp()}. */
+  /**
+   * Reads the operator's configuration and readies the binder off the first call's path (see
+   * {@link ConfigurationBinder#warmUp()}), logging the operator configuration's problem if it has one.
+   */
   public void warmUp() {
     try {
-      boundary.bind("");
+      boundary().bind("");
     } catch (RuntimeException expected) {
       // Only the work done before it mattered.
     }
@@ -82,7 +118,7 @@ public final class DriverRuntime<C> implements Closeable {
 
   /** Admits and binds a workflow's configuration string without contacting storage. */
   public C configuration(String configuration) {
-    return boundary.bind(configuration);
+    return boundary().bind(configuration);
   }
 
   /** The operations for a workflow's configuration string, connecting its storage on first use. */
@@ -93,10 +129,11 @@ public final class DriverRuntime<C> implements Closeable {
         return cached;
       }
     }
-    C config = boundary.bind(configuration);
+    TrustBoundary<C> trust = boundary();
+    C config = trust.bind(configuration);
     ArtifactStorage storage;
     try {
-      storage = driver.open(config, boundary.guard(secrets));
+      storage = driver.open(config, trust.guard(secrets));
     } catch (ConfigurationException | ArtifactException e) {
       throw e;
     } catch (IOException e) {

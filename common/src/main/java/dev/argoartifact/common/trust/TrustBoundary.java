@@ -71,18 +71,23 @@ public final class TrustBoundary<C> {
     this.driver = driver;
     this.binder = new ConfigurationBinder<>(driver.configurationType());
     this.fields = ConfigurationFields.of(driver.configurationType()).requireClassified();
-    ObjectNode tree = ConfigurationBinder.parse(operatorConfiguration, OPERATOR);
-    JsonNode policyNode = tree.remove(POLICY);
-    this.policy = policyNode == null || policyNode.isNull() ? OperatorPolicy.STRICT : readPolicy(policyNode);
-    binder.rejectUnknownFields(tree, OPERATOR);
-    this.operator = tree;
-    checkPolicy();
-    collectReferences(tree, fields);
+    try {
+      ObjectNode tree = ConfigurationBinder.parse(operatorConfiguration, "it");
+      JsonNode policyNode = tree.remove(POLICY);
+      this.policy = policyNode == null || policyNode.isNull() ? OperatorPolicy.STRICT : readPolicy(policyNode);
+      binder.rejectUnknownFields(tree);
+      this.operator = tree;
+      checkPolicy();
+      collectReferences(tree, fields);
+      if (!tree.isEmpty()) {
+        trialBind();
+      }
+    } catch (ConfigurationException e) {
+      // Said where it lands, a workflow's error or the driver's log: whose configuration is wrong.
+      throw new ConfigurationException(null, OPERATOR + " is invalid: " + e.getMessage());
+    }
     this.workflowSecrets = new WorkflowSecrets(policy.secretSources());
     this.workflowFields = describeWorkflowFields();
-    if (!tree.isEmpty()) {
-      trialBind();
-    }
   }
 
   /** Whether the operator gave a configuration at all. */
@@ -109,7 +114,7 @@ public final class TrustBoundary<C> {
     if (workflow.has(POLICY)) {
       throw new ConfigurationException(POLICY, "is the operator's to set: a workflow's configuration cannot carry a policy");
     }
-    binder.rejectUnknownFields(workflow, null);
+    binder.rejectUnknownFields(workflow);
     Admission admission = new Admission();
     ObjectNode effective = operator.deepCopy();
     admit(effective, workflow, fields, admission);
@@ -305,7 +310,7 @@ public final class TrustBoundary<C> {
       throw new ConfigurationException(POLICY, "must be a mapping (authorFields, authorMaxima, allowedHosts, allowedRoots, secretSources)");
     }
     ConfigurationBinder<OperatorPolicy> binder = new ConfigurationBinder<>(OperatorPolicy.class);
-    binder.rejectUnknownFields(object, OPERATOR, POLICY);
+    binder.rejectUnknownFields(object, POLICY);
     try {
       return binder.bind(object);
     } catch (ConfigurationException e) {
@@ -394,7 +399,7 @@ public final class TrustBoundary<C> {
     } catch (ConfigurationException e) {
       boolean workflowsComplete = !policy.authorFields().isEmpty() && (e.field() == null || opened(e.field()));
       if (!workflowsComplete) {
-        throw new ConfigurationException(null, OPERATOR + " is invalid: " + e.getMessage());
+        throw e;
       }
     }
   }

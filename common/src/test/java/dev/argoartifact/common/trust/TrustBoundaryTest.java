@@ -186,7 +186,8 @@ class TrustBoundaryTest {
   @Test
   void anOpenedDestinationIsBoundByTheAllowListBeforeAnythingIsSent() {
     assertThatThrownBy(() -> boundary(OPERATOR + "policy: {authorFields: [endpoint]}\n"))
-        .hasMessageStartingWith("field 'policy.authorFields' opens a field that says where requests and their credentials go");
+        .hasMessageStartingWith("the operator's configuration is invalid: field 'policy.authorFields' opens a field that says "
+            + "where requests and their credentials go");
     SampleDriver driver = new SampleDriver();
     DriverRuntime<Sample> runtime = new DriverRuntime<>(driver,
         OPERATOR + "policy: {authorFields: [endpoint], allowedHosts: ['*.example.org', 10.0.0.7]}\n", new DefaultSecretResolver());
@@ -250,17 +251,19 @@ class TrustBoundaryTest {
   @Test
   void aPolicyWithAMistakeFailsAtStartUpNamingIt() {
     assertThatThrownBy(() -> boundary(OPERATOR + "policy: {authorFeilds: [bucket]}\n"))
-        .hasMessageStartingWith("unknown field 'authorFeilds' in 'policy' (in the operator's configuration), did you mean 'authorFields'?");
+        .hasMessageStartingWith("the operator's configuration is invalid: unknown field 'authorFeilds' in 'policy', "
+            + "did you mean 'authorFields'?");
     assertThatThrownBy(() -> boundary(OPERATOR + "policy: {authorFields: [bukcet]}\n"))
-        .hasMessage("field 'policy.authorFields' names 'bukcet', which is no field of the sample configuration");
+        .hasMessage("the operator's configuration is invalid: field 'policy.authorFields' names 'bukcet', which is no field "
+            + "of the sample configuration");
     assertThatThrownBy(() -> boundary(OPERATOR + "policy: {authorFields: [parts]}\n"))
         .hasMessageContaining("a how field, which workflows may always set");
     assertThatThrownBy(() -> boundary(OPERATOR + "policy: {authorFields: [raw]}\n"))
         .hasMessageContaining("which only the operator may ever set");
     assertThatThrownBy(() -> boundary(OPERATOR + "policy: {authorMaxima: {bucket: '3'}}\n"))
-        .hasMessage("field 'policy.authorMaxima.bucket' is not a number or duration how field");
+        .hasMessageEndingWith("field 'policy.authorMaxima.bucket' is not a number or duration how field");
     assertThatThrownBy(() -> boundary(OPERATOR + "policy: {authorMaxima: {timeout: soon}}\n"))
-        .hasMessage("field 'policy.authorMaxima.timeout' must be a duration such as '10s'");
+        .hasMessageEndingWith("field 'policy.authorMaxima.timeout' must be a duration such as '10s'");
     assertThatThrownBy(() -> boundary(OPERATOR + "policy: {authorFields: [endpoint], allowedHosts: ['http://x/']}\n"))
         .hasMessageContaining("which is not a host name");
     assertThatThrownBy(() -> boundary(OPERATOR + "policy: {secretSources: {envPrefixes: ['']}}\n"))
@@ -274,7 +277,9 @@ class TrustBoundaryTest {
     assertThatThrownBy(() -> boundary("endpoint: ftp://x\nbucket: b\n"))
         .hasMessage("the operator's configuration is invalid: field 'endpoint' must be an http(s) URL");
     assertThatThrownBy(() -> boundary("bucket: b\nendpiont: x\n"))
-        .hasMessageStartingWith("unknown field 'endpiont' (in the operator's configuration), did you mean 'endpoint'?");
+        .hasMessageStartingWith("the operator's configuration is invalid: unknown field 'endpiont', did you mean 'endpoint'?");
+    assertThatThrownBy(() -> boundary("bucket: [b\n")).hasMessageStartingWith("the operator's configuration is invalid: it is not "
+        + "valid YAML or JSON at line");
     TrustBoundary<Sample> completed = boundary("endpoint: https://storage.example.org\npolicy: {authorFields: [bucket]}\n");
     assertThat(completed.bind("bucket: team-b").bucket()).isEqualTo("team-b");
     assertThat(refusal(completed, "")).isEqualTo("field 'bucket' is required");

@@ -111,12 +111,16 @@ final class DriverDocs {
     String configuration = yaml.writeValueAsString(example.get("configuration"));
     StringBuilder b = new StringBuilder()
         .append("Values for [`charts/argo-artifact-drivers`](../../charts/argo-artifact-drivers/README.md); the chart\n")
-        .append("registers the plugin, passes these defaults to every pod that runs it, lets the workflow, artifact-GC\n")
+        .append("registers the plugin, passes this operator's configuration to every pod that runs it (the Argo Server's\n")
+        .append("sidecar with the strictest policy; `policy` opens more to workflows, see\n")
+        .append("[docs/security.md](../../docs/security.md)), lets the workflow, artifact-GC\n")
         .append("and Argo Server service accounts read ")
         .append(secrets.isEmpty() ? "no secret (none is referenced)" : "exactly `" + String.join("`, `", secrets) + "`")
         .append(", and prints what to merge into the argo-workflows chart:\n\n```yaml\n")
         .append(yaml.writeValueAsString(values))
-        .append("```\n\nThe `artifact-repositories` entry it renders (the namespace's default repository; Helm sorts the keys):\n\n```yaml\n")
+        .append("```\n\nThe `artifact-repositories` entry it renders (the namespace's default repository; Helm sorts the keys). It\n")
+        .append("repeats the operator's configuration, which the driver accepts: repeating the operator's values is not\n")
+        .append("changing them.\n\n```yaml\n")
         .append(name).append(": |\n  archiveLogs: false\n  plugin:\n    name: ").append(name).append("\n    configuration: |\n");
     configuration.lines().forEach(l -> b.append("      ").append(l).append('\n'));
     b.append("```\n\nA complete workflow (file and directory outputs, inputs, garbage collection): ")

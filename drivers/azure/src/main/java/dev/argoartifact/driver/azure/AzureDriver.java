@@ -39,7 +39,9 @@ public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
       } else {
         builder.endpoint(c.endpointUrl());
         if (c.accountKey() != null) {
-          builder.credential(new StorageSharedKeyCredential(c.account(), secrets.resolve("accountKey", c.accountKey()).text()));
+          String key = secrets.resolve("accountKey", c.accountKey()).text();
+          requireBase64(key);
+          builder.credential(new StorageSharedKeyCredential(c.account(), key));
         } else if (c.sasToken() != null) {
           builder.sasToken(secrets.resolve("sasToken", c.sasToken()).text());
         } else {
@@ -63,6 +65,18 @@ public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
   @Override
   public List<Destination> destinations(AzureConfiguration c) {
     return c.connectionString() != null ? List.of() : List.of(Destination.host(URI.create(c.endpointUrl()).getHost()));
+  }
+
+  /**
+   * Checked here, before any request: the SDK decodes the key only when it signs one, and a
+   * decoder's error quotes the offending character of the secret.
+   */
+  private static void requireBase64(String key) {
+    try {
+      java.util.Base64.getDecoder().decode(key);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("accountKey", "is not a valid account key (expected base64)");
+    }
   }
 
   /**

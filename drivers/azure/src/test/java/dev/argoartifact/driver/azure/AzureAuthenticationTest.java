@@ -115,6 +115,17 @@ class AzureAuthenticationTest {
   }
 
   @Test
+  void anAccountKeyThatIsNotBase64NamesTheFieldButNoByteOfIt() throws Exception {
+    // '-' and '!' are not base64: a decoder's error would quote them ("Illegal base64 character 2d").
+    Path bad = secret("not-base64", "S3cr3t-Key!not-base64-at-all==");
+    Reply reply = client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: auth\naccountKey: {file: "
+        + bad + "}", "x.txt"));
+    assertThat(reply.success()).isFalse();
+    assertThat(reply.error()).contains("field 'accountKey' is not a valid account key (expected base64)")
+        .doesNotContain("2d").doesNotContain("21").doesNotContain("S3cr3t").doesNotContainIgnoringCase("illegal base64 character");
+  }
+
+  @Test
   void badInputsAreNamed() throws Exception {
     String key = "accountKey: {file: " + secret("key2", AzuriteServer.KEY) + "}";
     assertThat(client.save(file, client.artifact("endpoint: " + azurite.endpoint() + "\ncontainer: missing-container\n" + key, "x")).error())
