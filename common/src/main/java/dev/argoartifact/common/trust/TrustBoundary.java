@@ -169,6 +169,10 @@ public final class TrustBoundary<C> {
         continue;
       }
       if (f.nested() != null && given instanceof ObjectNode child) {
+        if (!(current instanceof ObjectNode) && f.fieldClass() != FieldClass.HOW && !opened(f.path())) {
+          // Even an empty mapping would bring the record in, defaults and all: that is setting it.
+          throw locked(f, false);
+        }
         ObjectNode target = current instanceof ObjectNode o ? o : effective.putObject(f.name());
         admit(target, child, f.nested(), admission);
         continue;

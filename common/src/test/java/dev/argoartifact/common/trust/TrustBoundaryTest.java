@@ -130,6 +130,9 @@ class TrustBoundaryTest {
     assertThat(refusal(b, "raw: {fs.defaultFS: hdfs://evil:8020}")).startsWith("field 'raw' is fixed by the operator of this driver"
         + " (who leaves it unset)");
     assertThat(refusal(b, "bucket: null")).as("removing the operator's value is changing it").startsWith("field 'bucket' is fixed");
+    TrustBoundary<Sample> noLogin = boundary(OPERATOR.replace("login: {user: argo, password: {file: /var/run/secrets/operator/password}}\n", ""));
+    assertThat(refusal(noLogin, "login: {}")).as("an empty mapping brings the record in: that is setting it")
+        .startsWith("field 'login' is fixed by the operator of this driver (who leaves it unset)");
     assertThat(refusal(b, "policy: {authorFields: [bucket]}")).startsWith("field 'policy' is the operator's to set");
   }
 

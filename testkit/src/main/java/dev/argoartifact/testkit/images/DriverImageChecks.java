@@ -201,7 +201,9 @@ public abstract class DriverImageChecks {
 
   @Test
   void aBadConfigurationGetsAClearError() throws Exception {
-    ArtifactClient client = start(pluginDirectory("bad-config"), List.of());
+    // With the operator's configuration where a backend is reachable, so the workflow's mistake is the only one.
+    String operator = operatorConfiguration();
+    ArtifactClient client = start(pluginDirectory("bad-config"), operator == null ? List.of() : roundTripOptions(), operator);
     Path file = TestData.write(work.resolve("bad.bin"), 10, 1);
     Reply reply = client.save(file, client.artifact(badConfiguration(), "x/bad.bin"));
     assertThat(reply.success()).isFalse();
