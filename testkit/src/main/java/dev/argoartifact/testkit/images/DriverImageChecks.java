@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.argoartifact.common.ArtifactDriver;
+import dev.argoartifact.common.config.ConfigurationFields;
+import dev.argoartifact.common.config.FieldClass;
 import dev.argoartifact.common.config.OperatorConfiguration;
 import dev.argoartifact.common.semantics.LocalTree;
 import dev.argoartifact.testkit.client.ArtifactClient;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,10 +59,6 @@ public abstract class DriverImageChecks {
   /** The operator's configuration for a real backend reachable from the container (host network), or null. */
   protected abstract String operatorConfiguration() throws Exception;
 
-  /** A workflow's configuration that overrides a field the operator fixed, and that field. */
-  protected abstract String hostileConfiguration();
-
-  protected abstract String hostileField();
 
   /** Extra podman options for the round trip (e.g. --network=host, mounts). */
   protected List<String> roundTripOptions() {
@@ -210,15 +210,24 @@ public abstract class DriverImageChecks {
     assertThat(reply.error()).contains(badConfigurationMessage()).doesNotContain("\tat ");
   }
 
+  /** The driver's first where field that holds a string: a workflow overriding it is refused. */
+  private String lockedField() {
+    ArtifactDriver<?> d = ServiceLoader.load(ArtifactDriver.class).stream().map(ServiceLoader.Provider::get)
+        .filter(candidate -> candidate.name().equals(driver())).findFirst().orElseThrow();
+    return ConfigurationFields.of(d.configurationType()).fields().stream()
+        .filter(f -> f.fieldClass() == FieldClass.WHERE && f.type() == String.class).findFirst().orElseThrow().name();
+  }
+
   @Test
   void aWorkflowCannotOverrideWhatTheOperatorFixed() throws Exception {
     String operator = operatorConfiguration();
     assumeTrue(operator != null, "no backend for " + driver() + " is reachable from a container here");
     ArtifactClient client = start(pluginDirectory("hostile"), roundTripOptions(), operator);
     Path file = TestData.write(work.resolve("hostile.bin"), 10, 1);
-    Reply reply = client.save(file, client.artifact(hostileConfiguration(), "x/hostile.bin"));
+    String field = lockedField();
+    Reply reply = client.save(file, client.artifact(field + ": argo-artifact-override", "x/hostile.bin"));
     assertThat(reply.success()).isFalse();
-    assertThat(reply.error()).contains("field '" + hostileField() + "' is fixed by the operator").doesNotContain("\n");
+    assertThat(reply.error()).contains("field '" + field + "' is fixed by the operator").doesNotContain("\n");
   }
 
   /**

@@ -38,16 +38,6 @@ class AzureImageIT extends DriverImageChecks {
   }
 
   @Override
-  protected String hostileConfiguration() {
-    return "container: someone-elses";
-  }
-
-  @Override
-  protected String hostileField() {
-    return "container";
-  }
-
-  @Override
   protected String operatorConfiguration() throws Exception {
     if (!Files.isExecutable(AzuriteServer.BIN)) {
       return null;

@@ -40,16 +40,6 @@ class GcsImageIT extends DriverImageChecks {
   private GcsLoopbackApi bucket;
 
   @Override
-  protected String hostileConfiguration() {
-    return "bucket: someone-elses";
-  }
-
-  @Override
-  protected String hostileField() {
-    return "bucket";
-  }
-
-  @Override
   protected String operatorConfiguration() throws Exception {
     if (bucket == null) {
       bucket = new GcsLoopbackApi(work.resolve("gcs-bucket"));

@@ -28,16 +28,6 @@ class HdfsImageIT extends DriverImageChecks {
   }
 
   @Override
-  protected String hostileConfiguration() {
-    return "user: hdfs";
-  }
-
-  @Override
-  protected String hostileField() {
-    return "user";
-  }
-
-  @Override
   protected String operatorConfiguration() throws Exception {
     if (hdfs == null) {
       hdfs = MiniHdfs.start(work, 1);

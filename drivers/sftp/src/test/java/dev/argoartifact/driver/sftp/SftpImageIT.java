@@ -31,16 +31,6 @@ class SftpImageIT extends DriverImageChecks {
   }
 
   @Override
-  protected String hostileConfiguration() {
-    return "host: 127.0.0.2";
-  }
-
-  @Override
-  protected String hostileField() {
-    return "host";
-  }
-
-  @Override
   protected String operatorConfiguration() throws Exception {
     if (server == null) {
       Path root = Files.createDirectories(work.resolve("sftp-root/artifacts")).getParent();

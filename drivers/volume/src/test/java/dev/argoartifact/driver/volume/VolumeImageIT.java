@@ -31,16 +31,6 @@ class VolumeImageIT extends DriverImageChecks {
   }
 
   @Override
-  protected String hostileConfiguration() {
-    return "root: /";
-  }
-
-  @Override
-  protected String hostileField() {
-    return "root";
-  }
-
-  @Override
   protected String operatorConfiguration() throws Exception {
     artifacts = Files.createDirectories(work.resolve("artifacts"));
     Files.setPosixFilePermissions(artifacts, PosixFilePermissions.fromString("rwxrwxrwx"));
