@@ -23,132 +23,150 @@ import org.junit.jupiter.api.io.TempDir;
  * README's table differ from what the generator produces, or when an entry is invalid.
  */
 class CatalogueTest {
-  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-  @TempDir
-  Path copy;
+    @TempDir
+    Path copy;
 
-  @Test
-  void theCommittedCatalogueIsWhatTheGeneratorProduces() throws IOException {
-    assertThat(new IndexGenerator(ROOT).stale())
-        .as("run bin/argo-artifact index generate and commit the result")
-        .isEmpty();
-  }
-
-  @Test
-  void everyDriverModuleAndEveryDriverOnTheClasspathIsListed() throws IOException {
-    JsonNode index = IndexGenerator.parse(Files.readString(ROOT.resolve("index.yaml")));
-    List<String> names = index.path("drivers").findValuesAsText("name");
-    try (Stream<Path> modules = Files.list(ROOT.resolve("drivers"))) {
-      assertThat(names).containsAll(modules.map(p -> p.getFileName().toString()).toList());
+    @Test
+    void theCommittedCatalogueIsWhatTheGeneratorProduces() throws IOException {
+        assertThat(new IndexGenerator(ROOT).stale())
+                .as("run bin/argo-artifact index generate and commit the result")
+                .isEmpty();
     }
-    JsonNode hdfs = entry(index, "hdfs");
-    assertThat(hdfs.path("storageCapabilities").toString()).isEqualTo("[\"directory-delete\"]");
-    assertThat(hdfs.path("capabilities").toString()).contains("saveStream", "openStreamDirectory", "delete");
-    assertThat(entry(index, "gcs").path("storageCapabilities").toString()).contains("ranged-read", "batch-delete");
-  }
 
-  private static JsonNode entry(JsonNode index, String name) {
-    for (JsonNode e : index.path("drivers")) {
-      if (e.path("name").asText().equals(name)) {
-        return e;
-      }
-    }
-    throw new AssertionError("no entry " + name);
-  }
-
-  /** A copy of what the generator reads, to break on purpose. */
-  private Path sources() throws IOException {
-    for (String f : List.of("README.md", "index.yaml", "index.schema.json")) {
-      Files.copy(ROOT.resolve(f), copy.resolve(f));
-    }
-    try (Stream<Path> all = Stream.concat(Files.walk(ROOT.resolve("catalogue")), Files.walk(ROOT.resolve("schemas")))) {
-      for (Path p : all.toList()) {
-        Path target = copy.resolve(ROOT.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
+    @Test
+    void everyDriverModuleAndEveryDriverOnTheClasspathIsListed() throws IOException {
+        JsonNode index = IndexGenerator.parse(Files.readString(ROOT.resolve("index.yaml")));
+        List<String> names = index.path("drivers").findValuesAsText("name");
+        try (Stream<Path> modules = Files.list(ROOT.resolve("drivers"))) {
+            assertThat(names)
+                    .containsAll(modules.map(p -> p.getFileName().toString()).toList());
         }
-      }
+        JsonNode hdfs = entry(index, "hdfs");
+        assertThat(hdfs.path("storageCapabilities").toString()).isEqualTo("[\"directory-delete\",\"staged-writes\"]");
+        assertThat(hdfs.path("capabilities").toString()).contains("saveStream", "openStreamDirectory", "delete");
+        assertThat(entry(index, "gcs").path("storageCapabilities").toString()).contains("ranged-read", "batch-delete");
     }
-    try (Stream<Path> modules = Files.list(ROOT.resolve("drivers"))) {
-      for (Path m : modules.toList()) {
-        Path target = Files.createDirectories(copy.resolve("drivers").resolve(m.getFileName().toString()));
-        Files.copy(m.resolve("metadata.yaml"), target.resolve("metadata.yaml"));
-        Files.copy(m.resolve("README.md"), target.resolve("README.md"));
-      }
+
+    private static JsonNode entry(JsonNode index, String name) {
+        for (JsonNode e : index.path("drivers")) {
+            if (e.path("name").asText().equals(name)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no entry " + name);
     }
-    return copy;
-  }
 
-  @Test
-  void aHandEditedIndexOrAStaleSchemaIsReported() throws IOException {
-    Path root = sources();
-    assertThat(new IndexGenerator(root).stale()).isEmpty();
-    Files.writeString(root.resolve("index.yaml"), Files.readString(root.resolve("index.yaml")).replace("maturity: beta", "maturity: stable"));
-    Files.writeString(root.resolve("schemas/old.configuration.schema.json"), "{}");
-    assertThat(new IndexGenerator(root).stale()).containsExactly("index.yaml",
-        "schemas/old.configuration.schema.json (no driver generates it: delete it)");
-  }
+    /** A copy of what the generator reads, to break on purpose. */
+    private Path sources() throws IOException {
+        for (String f : List.of("README.md", "index.yaml", "index.schema.json")) {
+            Files.copy(ROOT.resolve(f), copy.resolve(f));
+        }
+        try (Stream<Path> all =
+                Stream.concat(Files.walk(ROOT.resolve("catalogue")), Files.walk(ROOT.resolve("schemas")))) {
+            for (Path p : all.toList()) {
+                Path target = copy.resolve(ROOT.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        try (Stream<Path> modules = Files.list(ROOT.resolve("drivers"))) {
+            for (Path m : modules.toList()) {
+                Path target = Files.createDirectories(
+                        copy.resolve("drivers").resolve(m.getFileName().toString()));
+                Files.copy(m.resolve("metadata.yaml"), target.resolve("metadata.yaml"));
+                Files.copy(m.resolve("README.md"), target.resolve("README.md"));
+            }
+        }
+        return copy;
+    }
 
-  @Test
-  void invalidEntriesAreRejectedWithTheDriverAndTheProblem() throws IOException {
-    Path root = sources();
-    Path sftp = root.resolve("drivers/sftp/metadata.yaml");
-    String original = Files.readString(sftp);
+    @Test
+    void aHandEditedIndexOrAStaleSchemaIsReported() throws IOException {
+        Path root = sources();
+        assertThat(new IndexGenerator(root).stale()).isEmpty();
+        Files.writeString(
+                root.resolve("index.yaml"),
+                Files.readString(root.resolve("index.yaml")).replace("maturity: beta", "maturity: stable"));
+        Files.writeString(root.resolve("schemas/old.configuration.schema.json"), "{}");
+        assertThat(new IndexGenerator(root).stale())
+                .containsExactly(
+                        "index.yaml", "schemas/old.configuration.schema.json (no driver generates it: delete it)");
+    }
 
-    Files.writeString(sftp, original.replace("maturity: beta", "maturity: production-ready"));
-    assertThatThrownBy(() -> new IndexGenerator(root).generate())
-        .hasMessageContaining("index.schema.json").hasMessageContaining("(driver 'sftp')").hasMessageContaining("maturity");
+    @Test
+    void invalidEntriesAreRejectedWithTheDriverAndTheProblem() throws IOException {
+        Path root = sources();
+        Path sftp = root.resolve("drivers/sftp/metadata.yaml");
+        String original = Files.readString(sftp);
 
-    Files.writeString(sftp, original + "homepage: https://example.org\n");
-    assertThatThrownBy(() -> new IndexGenerator(root).generate())
-        .hasMessageContaining("drivers/sftp/metadata.yaml").hasMessageContaining("homepage");
+        Files.writeString(sftp, original.replace("maturity: beta", "maturity: production-ready"));
+        assertThatThrownBy(() -> new IndexGenerator(root).generate())
+                .hasMessageContaining("index.schema.json")
+                .hasMessageContaining("(driver 'sftp')")
+                .hasMessageContaining("maturity");
 
-    Files.writeString(sftp, original + "image: example.org/other\n");
-    assertThatThrownBy(() -> new IndexGenerator(root).generate())
-        .hasMessageContaining("field 'image' is derived for drivers of this repository");
+        Files.writeString(sftp, original + "homepage: https://example.org\n");
+        assertThatThrownBy(() -> new IndexGenerator(root).generate())
+                .hasMessageContaining("drivers/sftp/metadata.yaml")
+                .hasMessageContaining("homepage");
 
-    Files.writeString(sftp, original.replace("basePath: /srv/argo-artifacts", "basePath: srv/argo-artifacts"));
-    assertThatThrownBy(() -> new IndexGenerator(root).generate())
-        .as("the example is bound by the driver itself")
-        .hasMessageContaining("example.configuration is not a valid sftp configuration: the operator's configuration is invalid: field 'basePath' must be an absolute path");
+        Files.writeString(sftp, original + "image: example.org/other\n");
+        assertThatThrownBy(() -> new IndexGenerator(root).generate())
+                .hasMessageContaining("field 'image' is derived for drivers of this repository");
 
-    Files.writeString(sftp, original.replace("name: sftp", "name: ftp"));
-    assertThatThrownBy(() -> new IndexGenerator(root).generate())
-        .hasMessageContaining("names driver 'ftp', but no driver of that name is on the classpath");
-    Files.writeString(sftp, original);
+        Files.writeString(sftp, original.replace("basePath: /srv/argo-artifacts", "basePath: srv/argo-artifacts"));
+        assertThatThrownBy(() -> new IndexGenerator(root).generate())
+                .as("the example is bound by the driver itself")
+                .hasMessageContaining(
+                        "example.configuration is not a valid sftp configuration: the operator's configuration is invalid: field 'basePath' must be an absolute path");
 
-    Path external = root.resolve("catalogue/external/s3-sample.yaml");
-    String s3 = Files.readString(external);
-    Files.writeString(external, s3.replace("status: not-run", "status: passed"));
-    assertThatThrownBy(() -> new IndexGenerator(root).generate())
-        .as("a passed report needs its results").hasMessageContaining("(driver 's3-sample')").hasMessageContaining("results");
-    Files.writeString(external, s3.replace("status: not-run", "status: passed\n  results: {files: pass, directories: fail}"));
-    assertThat(new IndexGenerator(root).generate().get("index.yaml")).contains("directories: fail");
-    Files.writeString(external, s3.replace("status: not-run", "status: passed\n  results: {teleport: pass}"));
-    assertThatThrownBy(() -> new IndexGenerator(root).generate()).hasMessageContaining("(driver 's3-sample')");
-  }
+        Files.writeString(sftp, original.replace("name: sftp", "name: ftp"));
+        assertThatThrownBy(() -> new IndexGenerator(root).generate())
+                .hasMessageContaining("names driver 'ftp', but no driver of that name is on the classpath");
+        Files.writeString(sftp, original);
 
-  @Test
-  void aDriverReadmeWithAStaleReferenceTableIsReported() throws IOException {
-    Path root = sources();
-    Path readme = root.resolve("drivers/hdfs/README.md");
-    Files.writeString(readme, Files.readString(readme).replace("| `basePath` | where | string | yes |", "| `basePath` | where | string | no |"));
-    assertThat(new IndexGenerator(root).stale()).containsExactly("drivers/hdfs/README.md");
-  }
+        Path external = root.resolve("catalogue/external/s3-sample.yaml");
+        String s3 = Files.readString(external);
+        Files.writeString(external, s3.replace("status: not-run", "status: passed"));
+        assertThatThrownBy(() -> new IndexGenerator(root).generate())
+                .as("a passed report needs its results")
+                .hasMessageContaining("(driver 's3-sample')")
+                .hasMessageContaining("results");
+        Files.writeString(
+                external, s3.replace("status: not-run", "status: passed\n  results: {files: pass, directories: fail}"));
+        assertThat(new IndexGenerator(root).generate().get("index.yaml")).contains("directories: fail");
+        Files.writeString(external, s3.replace("status: not-run", "status: passed\n  results: {teleport: pass}"));
+        assertThatThrownBy(() -> new IndexGenerator(root).generate()).hasMessageContaining("(driver 's3-sample')");
+    }
 
-  @Test
-  void theConfigurationSchemasAcceptTheDocumentedExamplesAndRejectTypos() throws IOException {
-    SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-    Schema hdfs = registry.getSchema(Files.readString(ROOT.resolve("schemas/hdfs.configuration.schema.json")), InputFormat.JSON);
-    String example = """
+    @Test
+    void aDriverReadmeWithAStaleReferenceTableIsReported() throws IOException {
+        Path root = sources();
+        Path readme = root.resolve("drivers/hdfs/README.md");
+        Files.writeString(
+                readme,
+                Files.readString(readme)
+                        .replace("| `basePath` | where | string | yes |", "| `basePath` | where | string | no |"));
+        assertThat(new IndexGenerator(root).stale()).containsExactly("drivers/hdfs/README.md");
+    }
+
+    @Test
+    void theConfigurationSchemasAcceptTheDocumentedExamplesAndRejectTypos() throws IOException {
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+        Schema hdfs = registry.getSchema(
+                Files.readString(ROOT.resolve("schemas/hdfs.configuration.schema.json")), InputFormat.JSON);
+        String example = """
         {"addresses": ["nn1.example.com:8020", "nn2.example.com:8020"], "nameservice": "prod", "basePath": "/argo",
          "kerberos": {"principal": "argo@EXAMPLE.COM", "keytab": {"secretKeyRef": {"name": "k", "key": "argo.keytab"}},
                       "krb5Conf": {"file": "/etc/krb5/krb5.conf"}, "namenodePrincipal": "nn/_HOST@EXAMPLE.COM"},
          "rpcProtection": "privacy"}""";
-    assertThat(hdfs.validate(new ObjectMapper().readTree(example))).isEmpty();
-    assertThat(hdfs.validate(new ObjectMapper().readTree(example.replace("\"basePath\"", "\"basepath\"")))).isNotEmpty();
-  }
+        assertThat(hdfs.validate(new ObjectMapper().readTree(example))).isEmpty();
+        assertThat(hdfs.validate(new ObjectMapper().readTree(example.replace("\"basePath\"", "\"basepath\""))))
+                .isNotEmpty();
+    }
 }

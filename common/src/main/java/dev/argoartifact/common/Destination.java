@@ -7,13 +7,16 @@ package dev.argoartifact.common;
  * storage is opened.
  */
 public record Destination(Kind kind, String value) {
-  public enum Kind { HOST, LOCAL_DIRECTORY }
+    public enum Kind {
+        HOST,
+        LOCAL_DIRECTORY
+    }
 
-  public static Destination host(String host) {
-    return new Destination(Kind.HOST, host);
-  }
+    public static Destination host(String host) {
+        return new Destination(Kind.HOST, host);
+    }
 
-  public static Destination localDirectory(String path) {
-    return new Destination(Kind.LOCAL_DIRECTORY, path);
-  }
+    public static Destination localDirectory(String path) {
+        return new Destination(Kind.LOCAL_DIRECTORY, path);
+    }
 }

@@ -9,15 +9,15 @@ import java.util.Locale;
  * and the same driver serves the Argo Server with that server's identity.
  */
 public enum FieldClass {
-  /** Where the data lives (endpoint, account, bucket, host, root): the operator's, unless opened. */
-  WHERE,
-  /** Who the driver authenticates as (every secret reference, user, host keys): the operator's, unless opened. */
-  WHO,
-  /** How it transfers (a sub-path below the operator's, tuning within the operator's maxima): open to workflows. */
-  HOW;
+    /** Where the data lives (endpoint, account, bucket, host, root): the operator's, unless opened. */
+    WHERE,
+    /** Who the driver authenticates as (every secret reference, user, host keys): the operator's, unless opened. */
+    WHO,
+    /** How it transfers (a sub-path below the operator's, tuning within the operator's maxima): open to workflows. */
+    HOW;
 
-  /** "where", "who" or "how", as the docs and the schemas write it. */
-  public String label() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /** "where", "who" or "how", as the docs and the schemas write it. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

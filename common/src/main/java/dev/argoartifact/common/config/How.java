@@ -13,13 +13,13 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.PARAMETER})
 public @interface How {
-  /**
-   * A relative path that a workflow's value extends below the operator's ({@code prefix}): the
-   * operator's {@code argo/} and a workflow's {@code team-a/} give {@code argo/team-a/}, so a
-   * workflow never reaches above the operator's location.
-   */
-  boolean subPath() default false;
+    /**
+     * A relative path that a workflow's value extends below the operator's ({@code prefix}): the
+     * operator's {@code argo/} and a workflow's {@code team-a/} give {@code argo/team-a/}, so a
+     * workflow never reaches above the operator's location.
+     */
+    boolean subPath() default false;
 
-  /** 0 means "no limit" (not "nothing"): it counts as more than any maximum. */
-  boolean zeroIsUnlimited() default false;
+    /** 0 means "no limit" (not "nothing"): it counts as more than any maximum. */
+    boolean zeroIsUnlimited() default false;
 }

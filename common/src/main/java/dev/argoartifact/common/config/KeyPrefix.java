@@ -1,29 +1,29 @@
 package dev.argoartifact.common.config;
 
-import dev.argoartifact.common.semantics.ArtifactKey;
+import dev.argoartifact.common.storage.KeyPaths;
 
 /** The optional prefix under which a driver keeps every key ({@code prefix: argo/}). */
 public final class KeyPrefix {
-  private KeyPrefix() {}
+    private KeyPrefix() {}
 
-  /** Validates the prefix: relative, no empty, "." or ".." segments. Null or blank is fine. */
-  public static void validate(String field, String prefix) {
-    if (prefix == null || prefix.isBlank()) {
-      return;
+    /** Validates the prefix: relative, no empty, "." or ".." segments. Null or blank is fine. */
+    public static void validate(String field, String prefix) {
+        if (prefix == null || prefix.isBlank()) {
+            return;
+        }
+        String trimmed = prefix.replaceAll("/+$", "");
+        String problem = trimmed.isEmpty() ? null : KeyPaths.problem(trimmed);
+        if (problem != null || prefix.startsWith("/")) {
+            throw new ConfigurationException(field, "must be a relative path without empty, '.' or '..' segments");
+        }
     }
-    String trimmed = prefix.replaceAll("/+$", "");
-    String problem = trimmed.isEmpty() ? null : ArtifactKey.pathProblem(trimmed);
-    if (problem != null || prefix.startsWith("/")) {
-      throw new ConfigurationException(field, "must be a relative path without empty, '.' or '..' segments");
-    }
-  }
 
-  /** "" for no prefix, else the prefix with exactly one trailing '/'. */
-  public static String normalize(String prefix) {
-    if (prefix == null || prefix.isBlank()) {
-      return "";
+    /** "" for no prefix, else the prefix with exactly one trailing '/'. */
+    public static String normalize(String prefix) {
+        if (prefix == null || prefix.isBlank()) {
+            return "";
+        }
+        String trimmed = prefix.replaceAll("/+$", "");
+        return trimmed.isEmpty() ? "" : trimmed + "/";
     }
-    String trimmed = prefix.replaceAll("/+$", "");
-    return trimmed.isEmpty() ? "" : trimmed + "/";
-  }
 }

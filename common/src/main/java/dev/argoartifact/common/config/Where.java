@@ -9,12 +9,12 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.PARAMETER})
 public @interface Where {
-  /**
-   * The field says where requests (and the credentials they carry) go, or which local directory is
-   * used: opening it needs the operator's allow-list, checked before anything is sent.
-   */
-  boolean destination() default false;
+    /**
+     * The field says where requests (and the credentials they carry) go, or which local directory is
+     * used: opening it needs the operator's allow-list, checked before anything is sent.
+     */
+    boolean destination() default false;
 
-  /** Never opened to workflows, whatever the operator's policy says (a raw client setting). */
-  boolean operatorOnly() default false;
+    /** Never opened to workflows, whatever the operator's policy says (a raw client setting). */
+    boolean operatorOnly() default false;
 }

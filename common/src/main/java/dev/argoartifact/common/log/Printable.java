@@ -6,34 +6,34 @@ package dev.argoartifact.common.log;
  * prefix, so a 10,000-character key costs a line, not a page.
  */
 public final class Printable {
-  /** Keys, paths and names longer than this are cut in logs and errors. */
-  public static final int ECHO_CHARS = 200;
+    /** Keys, paths and names longer than this are cut in logs and errors. */
+    public static final int ECHO_CHARS = 200;
 
-  private Printable() {}
+    private Printable() {}
 
-  /** Escaped and cut to {@link #ECHO_CHARS}. */
-  public static String of(String s) {
-    return of(s, ECHO_CHARS);
-  }
+    /** Escaped and cut to {@link #ECHO_CHARS}. */
+    public static String of(String s) {
+        return of(s, ECHO_CHARS);
+    }
 
-  /** Escaped and cut to {@code max} characters, saying how long it was. */
-  public static String of(String s, int max) {
-    if (s == null) {
-      return "";
+    /** Escaped and cut to {@code max} characters, saying how long it was. */
+    public static String of(String s, int max) {
+        if (s == null) {
+            return "";
+        }
+        String head = s.length() > max ? s.substring(0, max) : s;
+        StringBuilder b = new StringBuilder(head.length() + 16);
+        for (int i = 0; i < head.length(); i++) {
+            char c = head.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        if (s.length() > max) {
+            b.append("...(").append(s.length()).append(" characters)");
+        }
+        return b.toString();
     }
-    String head = s.length() > max ? s.substring(0, max) : s;
-    StringBuilder b = new StringBuilder(head.length() + 16);
-    for (int i = 0; i < head.length(); i++) {
-      char c = head.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        b.append(String.format("\\x%02x", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    if (s.length() > max) {
-      b.append("...(").append(s.length()).append(" characters)");
-    }
-    return b.toString();
-  }
 }

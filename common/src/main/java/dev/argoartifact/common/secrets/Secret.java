@@ -5,41 +5,41 @@ import java.util.Arrays;
 
 /** A resolved secret. Its toString never shows the value. */
 public final class Secret {
-  private final byte[] value;
+    private final byte[] value;
 
-  Secret(byte[] value) {
-    this.value = value.clone();
-  }
-
-  /** The exact bytes (keys, keytabs). */
-  public byte[] bytes() {
-    return value.clone();
-  }
-
-  /**
-   * The value as UTF-8 text without one trailing newline, which {@code kubectl create secret
-   * --from-file} and editors commonly add to passwords and tokens.
-   */
-  public String text() {
-    String s = new String(value, StandardCharsets.UTF_8);
-    if (s.endsWith("\r\n")) {
-      return s.substring(0, s.length() - 2);
+    Secret(byte[] value) {
+        this.value = value.clone();
     }
-    return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
-  }
 
-  @Override
-  public String toString() {
-    return "Secret[****]";
-  }
+    /** The exact bytes (keys, keytabs). */
+    public byte[] bytes() {
+        return value.clone();
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Secret other && Arrays.equals(value, other.value);
-  }
+    /**
+     * The value as UTF-8 text without one trailing newline, which {@code kubectl create secret
+     * --from-file} and editors commonly add to passwords and tokens.
+     */
+    public String text() {
+        String s = new String(value, StandardCharsets.UTF_8);
+        if (s.endsWith("\r\n")) {
+            return s.substring(0, s.length() - 2);
+        }
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    }
 
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(value);
-  }
+    @Override
+    public String toString() {
+        return "Secret[****]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret other && Arrays.equals(value, other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(value);
+    }
 }

@@ -11,13 +11,13 @@ import java.io.OutputStream;
  */
 public interface AtomicWrite extends Closeable {
 
-  /** Where the bytes go. Closing this stream does not commit. */
-  OutputStream stream() throws IOException;
+    /** Where the bytes go. Closing this stream does not commit. */
+    OutputStream stream() throws IOException;
 
-  /** Publishes the bytes written so far under the key, replacing any previous object. */
-  void commit() throws IOException;
+    /** Publishes the bytes written so far under the key, replacing any previous object. */
+    void commit() throws IOException;
 
-  /** Aborts when not committed; idempotent. */
-  @Override
-  void close() throws IOException;
+    /** Aborts when not committed; idempotent. */
+    @Override
+    void close() throws IOException;
 }

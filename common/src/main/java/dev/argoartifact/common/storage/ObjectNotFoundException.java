@@ -1,12 +1,13 @@
 package dev.argoartifact.common.storage;
 
-import java.io.IOException;
+import dev.argoartifact.common.failure.Failure;
+import dev.argoartifact.common.failure.StorageException;
 
-/** The object does not exist. Drivers throw it from {@code openRead}. */
-public final class ObjectNotFoundException extends IOException {
-  private static final long serialVersionUID = 1L;
+/** The object does not exist: what {@code openRead} throws, in every driver. */
+public final class ObjectNotFoundException extends StorageException {
+    private static final long serialVersionUID = 1L;
 
-  public ObjectNotFoundException(String key) {
-    super("no object at key '" + key + "'");
-  }
+    public ObjectNotFoundException(String key) {
+        super("no object at key '" + key + "'", null, Failure.NOT_FOUND);
+    }
 }

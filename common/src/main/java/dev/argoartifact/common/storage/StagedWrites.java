@@ -9,15 +9,15 @@ import java.time.Instant;
  * mid-write (SIGKILL, a lost node) left there. The runtime calls it when it opens the storage
  * and then every hour, for writes untouched for longer than any plausible transfer.
  */
-public interface StagedWrites {
-  /** The staging directory below a storage's root; no key may lie in it. */
-  String DIRECTORY = ".argo-artifact-staging";
+public interface StagedWrites extends ArtifactStorage {
+    /** The staging directory below a storage's root; no key may lie in it. */
+    String DIRECTORY = ".argo-artifact-staging";
 
-  /** Removes the staged writes last modified before {@code cutoff}; returns how many it removed. */
-  int removeStagedWritesOlderThan(Instant cutoff) throws IOException;
+    /** Removes the staged writes last modified before {@code cutoff}; returns how many it removed. */
+    int removeStagedWritesOlderThan(Instant cutoff) throws IOException;
 
-  /** Whether a key names the staging directory or something in it. */
-  static boolean isStagingKey(String key) {
-    return key.equals(DIRECTORY) || key.startsWith(DIRECTORY + "/");
-  }
+    /** Whether a key names the staging directory or something in it. */
+    static boolean isStagingKey(String key) {
+        return key.equals(DIRECTORY) || key.startsWith(DIRECTORY + "/");
+    }
 }

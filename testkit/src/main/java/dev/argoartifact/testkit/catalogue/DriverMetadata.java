@@ -9,22 +9,22 @@ import java.util.Map;
  * we cannot read from their code: source, image, capabilities and a conformance report).
  */
 public record DriverMetadata(
-    String name,
-    String title,
-    String description,
-    String backend,
-    String maturity,
-    List<Map<String, String>> maintainers,
-    String license,
-    List<String> authentication,
-    String argoVersions,
-    List<String> testedAgainst,
-    // drivers of this repository: a working operator default ({configuration, secretNames})
-    Map<String, Object> example,
-    // external drivers only
-    String source,
-    String documentation,
-    String image,
-    String language,
-    List<String> capabilities,
-    Map<String, Object> conformance) {}
+        String name,
+        String title,
+        String description,
+        String backend,
+        String maturity,
+        List<Map<String, String>> maintainers,
+        String license,
+        List<String> authentication,
+        String argoVersions,
+        List<String> testedAgainst,
+        // drivers of this repository: a working operator default ({configuration, secretNames})
+        Map<String, Object> example,
+        // external drivers only
+        String source,
+        String documentation,
+        String image,
+        String language,
+        List<String> capabilities,
+        Map<String, Object> conformance) {}

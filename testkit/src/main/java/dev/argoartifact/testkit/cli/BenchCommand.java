@@ -1,8 +1,7 @@
 package dev.argoartifact.testkit.cli;
 
-import dev.argoartifact.common.semantics.LocalTree;
+import dev.argoartifact.common.transfer.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
-
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
 import dev.argoartifact.testkit.conformance.TestData;
@@ -23,189 +22,235 @@ import picocli.CommandLine.Option;
  * Save, Load and OpenStream of one large file through a driver process whose heap is capped, and
  * the driver's start-up time to a connectable socket. Prints ratios, not absolute claims.
  */
-@Command(name = "bench-volume", description = {
-    "Benchmark the volume driver against cp on the same disk (side by side, one run).",
-    "The driver runs as its own process with the given heap cap, as in a pod."})
+@Command(
+        name = "bench-volume",
+        description = {
+            "Benchmark the volume driver against cp on the same disk (side by side, one run).",
+            "The driver runs as its own process with the given heap cap, as in a pod."
+        })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--size-mib", defaultValue = "1024", description = "File size in MiB (default: ${DEFAULT-VALUE}).")
-  long sizeMib;
+    @Option(names = "--size-mib", defaultValue = "1024", description = "File size in MiB (default: ${DEFAULT-VALUE}).")
+    long sizeMib;
 
-  @Option(names = "--rounds", defaultValue = "6", description = "Rounds per measurement; medians are reported (default: ${DEFAULT-VALUE}).")
-  int rounds;
+    @Option(
+            names = "--rounds",
+            defaultValue = "6",
+            description = "Rounds per measurement; medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
-  @Option(names = "--startup-runs", defaultValue = "10", description = "Driver starts to time (default: ${DEFAULT-VALUE}).")
-  int startupRuns;
+    @Option(
+            names = "--startup-runs",
+            defaultValue = "10",
+            description = "Driver starts to time (default: ${DEFAULT-VALUE}).")
+    int startupRuns;
 
-  @Option(names = "--heap", defaultValue = "64m", description = "The driver process's -Xmx (default: ${DEFAULT-VALUE}).")
-  String heap;
+    @Option(
+            names = "--heap",
+            defaultValue = "64m",
+            description = "The driver process's -Xmx (default: ${DEFAULT-VALUE}).")
+    String heap;
 
-  @Option(names = "--dir", description = "Directory on the disk to measure (default: the system temp directory).")
-  Path dir;
+    @Option(names = "--dir", description = "Directory on the disk to measure (default: the system temp directory).")
+    Path dir;
 
-  @Override
-  public Integer call() throws Exception {
-    Path work = Files.createTempDirectory(dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir")), "argo-bench-");
-    try {
-      return run(work);
-    } finally {
-      LocalTree.delete(work);
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory(
+                dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir")), "argo-bench-");
+        try {
+            return run(work);
+        } finally {
+            LocalTree.delete(work);
+        }
     }
-  }
 
-  private int run(Path work) throws Exception {
-    Path root = Files.createDirectories(work.resolve("volume"));
-    Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 1);
-    String sourceDigest = TestData.sha256(source);
-    System.out.printf(Locale.ROOT, "volume driver vs cp, %d MiB file on %s, driver heap -Xmx%s, %d rounds (medians)%n",
-        sizeMib, work, heap, rounds);
+    private int run(Path work) throws Exception {
+        Path root = Files.createDirectories(work.resolve("volume"));
+        Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 1);
+        String sourceDigest = TestData.sha256(source);
+        System.out.printf(
+                Locale.ROOT,
+                "volume driver vs cp, %d MiB file on %s, driver heap -Xmx%s, %d rounds (medians)%n",
+                sizeMib,
+                work,
+                heap,
+                rounds);
 
-    Path socket = work.resolve("plugin/socket");
-    Process driver = startDriver(socket, work.resolve("driver.log"));
-    try {
-      awaitConnectable(socket, driver);
-      ArtifactClient client = new ArtifactClient(socket, "bench");
-      String configuration = "root: " + root;
-      List<Double> cpSave = new ArrayList<>();
-      List<Double> cpLoad = new ArrayList<>();
-      List<Double> save = new ArrayList<>();
-      List<Double> load = new ArrayList<>();
-      List<Double> stream = new ArrayList<>();
-      for (int round = 0; round < rounds; round++) {
-        // Each pair runs in alternating order across rounds, every run after a warm read of its
-        // input and a sync, so neither side inherits a better page-cache or writeback state.
-        boolean driverFirst = round % 2 == 1;
-        Path cpSaveTarget = Files.createDirectories(work.resolve("cp-save-" + round)).resolve("copy.bin");
-        Path cpLoadTarget = Files.createDirectories(work.resolve("cp-load-" + round)).resolve("copy.bin");
-        String key = "bench/round-" + round + ".bin";
-        Path stored = root.resolve(key);
-        // Every write, cp's and the driver's, goes to a fresh directory: ext4 places new
-        // directories in new block groups, and reusing a just-deleted spot (with discard) is slower.
-        Timed cpSource = () -> timeCp(source, cpSaveTarget);
-        Timed driverSave = () -> {
-          prepare(source);
-          long t = System.nanoTime();
-          Measure.check(client.save(source, client.artifact(configuration, key)));
-          return Measure.secondsSince(t);
-        };
-        if (driverFirst) {
-          save.add(driverSave.run());
-          cpSave.add(cpSource.run());
-        } else {
-          cpSave.add(cpSource.run());
-          save.add(driverSave.run());
+        Path socket = work.resolve("plugin/socket");
+        Process driver = startDriver(socket, work.resolve("driver.log"));
+        try {
+            awaitConnectable(socket, driver);
+            ArtifactClient client = new ArtifactClient(socket, "bench");
+            String configuration = "root: " + root;
+            List<Double> cpSave = new ArrayList<>();
+            List<Double> cpLoad = new ArrayList<>();
+            List<Double> save = new ArrayList<>();
+            List<Double> load = new ArrayList<>();
+            List<Double> stream = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                // Each pair runs in alternating order across rounds, every run after a warm read of its
+                // input and a sync, so neither side inherits a better page-cache or writeback state.
+                boolean driverFirst = round % 2 == 1;
+                Path cpSaveTarget = Files.createDirectories(work.resolve("cp-save-" + round))
+                        .resolve("copy.bin");
+                Path cpLoadTarget = Files.createDirectories(work.resolve("cp-load-" + round))
+                        .resolve("copy.bin");
+                String key = "bench/round-" + round + ".bin";
+                Path stored = root.resolve(key);
+                // Every write, cp's and the driver's, goes to a fresh directory: ext4 places new
+                // directories in new block groups, and reusing a just-deleted spot (with discard) is slower.
+                Timed cpSource = () -> timeCp(source, cpSaveTarget);
+                Timed driverSave = () -> {
+                    prepare(source);
+                    long t = System.nanoTime();
+                    Measure.check(client.save(source, client.artifact(configuration, key)));
+                    return Measure.secondsSince(t);
+                };
+                if (driverFirst) {
+                    save.add(driverSave.run());
+                    cpSave.add(cpSource.run());
+                } else {
+                    cpSave.add(cpSource.run());
+                    save.add(driverSave.run());
+                }
+
+                Path target =
+                        Files.createDirectories(work.resolve("in-" + round)).resolve("artifact.tmp");
+                Timed cpStored = () -> timeCp(stored, cpLoadTarget);
+                Timed driverLoad = () -> {
+                    prepare(stored);
+                    long t = System.nanoTime();
+                    Measure.check(client.load(client.artifact(configuration, key), target));
+                    return Measure.secondsSince(t);
+                };
+                if (driverFirst) {
+                    load.add(driverLoad.run());
+                    cpLoad.add(cpStored.run());
+                } else {
+                    cpLoad.add(cpStored.run());
+                    load.add(driverLoad.run());
+                }
+                if (round == 0 && !TestData.sha256(target).equals(sourceDigest)) {
+                    throw new IOException("loaded file differs from the source");
+                }
+                Files.delete(target);
+
+                prepare(stored);
+                long t = System.nanoTime();
+                ArtifactClient.StreamReport report =
+                        client.openStream(client.artifact(configuration, key), OutputStream.nullOutputStream(), 0);
+                stream.add(Measure.secondsSince(t));
+                if (!report.ok() || report.bytes() != sizeMib << 20) {
+                    throw new IOException("OpenStream failed: " + report.error());
+                }
+                Measure.check(client.delete(client.artifact(configuration, key)));
+            }
+            double mib = sizeMib;
+            System.out.printf(
+                    Locale.ROOT,
+                    "  cp source     %6.2f s  %7.0f MiB/s   (baseline for Save)%n",
+                    Measure.median(cpSave),
+                    mib / Measure.median(cpSave));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  cp stored     %6.2f s  %7.0f MiB/s   (baseline for Load and OpenStream)%n",
+                    Measure.median(cpLoad),
+                    mib / Measure.median(cpLoad));
+            Measure.row("Save", Measure.median(save), mib, Measure.median(cpSave), "cp");
+            Measure.row("Load", Measure.median(load), mib, Measure.median(cpLoad), "cp");
+            Measure.row("OpenStream", Measure.median(stream), mib, Measure.median(cpLoad), "cp");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  OpenStream of %d MiB completed with the driver's heap capped at %s: %s%n",
+                    sizeMib,
+                    heap,
+                    driver.isAlive() ? "yes (driver still alive)" : "NO (driver died)");
+        } finally {
+            stop(driver);
         }
 
-        Path target = Files.createDirectories(work.resolve("in-" + round)).resolve("artifact.tmp");
-        Timed cpStored = () -> timeCp(stored, cpLoadTarget);
-        Timed driverLoad = () -> {
-          prepare(stored);
-          long t = System.nanoTime();
-          Measure.check(client.load(client.artifact(configuration, key), target));
-          return Measure.secondsSince(t);
-        };
-        if (driverFirst) {
-          load.add(driverLoad.run());
-          cpLoad.add(cpStored.run());
-        } else {
-          cpLoad.add(cpStored.run());
-          load.add(driverLoad.run());
+        List<Double> startups = new ArrayList<>();
+        for (int i = 0; i < startupRuns; i++) {
+            Path s = work.resolve("start-" + i + "/socket");
+            long t = System.nanoTime();
+            Process p = startDriver(s, work.resolve("start.log"));
+            try {
+                awaitConnectable(s, p);
+                new ArtifactClient(s, "bench").health();
+                startups.add(Measure.secondsSince(t) * 1000);
+            } finally {
+                stop(p);
+            }
         }
-        if (round == 0 && !TestData.sha256(target).equals(sourceDigest)) {
-          throw new IOException("loaded file differs from the source");
-        }
-        Files.delete(target);
+        System.out.printf(
+                Locale.ROOT,
+                "  start-up to first gRPC call: median %.0f ms over %d runs (min %.0f, max %.0f)%n",
+                Measure.median(startups),
+                startupRuns,
+                startups.stream().min(Double::compare).orElse(0d),
+                startups.stream().max(Double::compare).orElse(0d));
+        return 0;
+    }
 
-        prepare(stored);
+    @FunctionalInterface
+    private interface Timed {
+        double run() throws IOException, InterruptedException;
+    }
+
+    /** The same precondition for every timed run: input read once (cached), dirty pages flushed. */
+    private static void prepare(Path input) throws IOException, InterruptedException {
+        warm(input);
+        Measure.syncDisks();
+    }
+
+    /** Times {@code cp} of one file, after {@link #prepare}; removes the copy. */
+    private static double timeCp(Path from, Path to) throws IOException, InterruptedException {
+        prepare(from);
         long t = System.nanoTime();
-        ArtifactClient.StreamReport report = client.openStream(client.artifact(configuration, key), OutputStream.nullOutputStream(), 0);
-        stream.add(Measure.secondsSince(t));
-        if (!report.ok() || report.bytes() != sizeMib << 20) {
-          throw new IOException("OpenStream failed: " + report.error());
+        Process cp = new ProcessBuilder("cp", from.toString(), to.toString())
+                .inheritIO()
+                .start();
+        if (cp.waitFor() != 0) {
+            throw new IOException("cp failed");
         }
-        Measure.check(client.delete(client.artifact(configuration, key)));
-      }
-      double mib = sizeMib;
-      System.out.printf(Locale.ROOT, "  cp source     %6.2f s  %7.0f MiB/s   (baseline for Save)%n", Measure.median(cpSave), mib / Measure.median(cpSave));
-      System.out.printf(Locale.ROOT, "  cp stored     %6.2f s  %7.0f MiB/s   (baseline for Load and OpenStream)%n", Measure.median(cpLoad), mib / Measure.median(cpLoad));
-      Measure.row("Save", Measure.median(save), mib, Measure.median(cpSave), "cp");
-      Measure.row("Load", Measure.median(load), mib, Measure.median(cpLoad), "cp");
-      Measure.row("OpenStream", Measure.median(stream), mib, Measure.median(cpLoad), "cp");
-      System.out.printf(Locale.ROOT, "  OpenStream of %d MiB completed with the driver's heap capped at %s: %s%n",
-          sizeMib, heap, driver.isAlive() ? "yes (driver still alive)" : "NO (driver died)");
-    } finally {
-      stop(driver);
+        double elapsed = Measure.secondsSince(t);
+        Files.delete(to);
+        return elapsed;
     }
 
-    List<Double> startups = new ArrayList<>();
-    for (int i = 0; i < startupRuns; i++) {
-      Path s = work.resolve("start-" + i + "/socket");
-      long t = System.nanoTime();
-      Process p = startDriver(s, work.resolve("start.log"));
-      try {
-        awaitConnectable(s, p);
-        new ArtifactClient(s, "bench").health();
-        startups.add(Measure.secondsSince(t) * 1000);
-      } finally {
-        stop(p);
-      }
+    /** Reads a file once (untimed) so that both sides of a comparison read it from the page cache. */
+    private static void warm(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
     }
-    System.out.printf(Locale.ROOT, "  start-up to first gRPC call: median %.0f ms over %d runs (min %.0f, max %.0f)%n",
-        Measure.median(startups), startupRuns, startups.stream().min(Double::compare).orElse(0d),
-        startups.stream().max(Double::compare).orElse(0d));
-    return 0;
-  }
 
-  @FunctionalInterface
-  private interface Timed {
-    double run() throws IOException, InterruptedException;
-  }
-
-  /** The same precondition for every timed run: input read once (cached), dirty pages flushed. */
-  private static void prepare(Path input) throws IOException, InterruptedException {
-    warm(input);
-    Measure.syncDisks();
-  }
-
-  /** Times {@code cp} of one file, after {@link #prepare}; removes the copy. */
-  private static double timeCp(Path from, Path to) throws IOException, InterruptedException {
-    prepare(from);
-    long t = System.nanoTime();
-    Process cp = new ProcessBuilder("cp", from.toString(), to.toString()).inheritIO().start();
-    if (cp.waitFor() != 0) {
-      throw new IOException("cp failed");
+    private Process startDriver(Path socket, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(
+                java,
+                "-Xmx" + heap,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.argoartifact.common.server.DriverMain",
+                socket.toString());
+        builder.environment().put("ARGO_ARTIFACT_DRIVER", "volume");
+        builder.environment().put("ARGO_ARTIFACT_LOG_LEVEL", "warn");
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return builder.start();
     }
-    double elapsed = Measure.secondsSince(t);
-    Files.delete(to);
-    return elapsed;
-  }
 
-  /** Reads a file once (untimed) so that both sides of a comparison read it from the page cache. */
-  private static void warm(Path file) throws IOException {
-    try (var in = Files.newInputStream(file)) {
-      in.transferTo(OutputStream.nullOutputStream());
+    private static void awaitConnectable(Path socket, Process process) throws Exception {
+        DriverLauncher.awaitConnectable(socket, process, java.time.Duration.ofSeconds(30));
     }
-  }
 
-  private Process startDriver(Path socket, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Xshare:auto", "-cp", System.getProperty("java.class.path"), "dev.argoartifact.common.server.DriverMain",
-        socket.toString());
-    builder.environment().put("ARGO_ARTIFACT_DRIVER", "volume");
-    builder.environment().put("ARGO_ARTIFACT_LOG_LEVEL", "warn");
-    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    return builder.start();
-  }
-
-  private static void awaitConnectable(Path socket, Process process) throws Exception {
-    DriverLauncher.awaitConnectable(socket, process, java.time.Duration.ofSeconds(30));
-  }
-
-  private static void stop(Process p) throws InterruptedException {
-    p.destroy();
-    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
     }
-  }
-
 }

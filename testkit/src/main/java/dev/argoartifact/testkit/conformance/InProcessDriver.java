@@ -15,31 +15,31 @@ import java.time.Duration;
  * the operator's configuration an image reads from its environment.
  */
 public final class InProcessDriver implements AutoCloseable {
-  private final DriverServer server;
-  private final DriverRuntime<?> runtime;
+    private final DriverServer server;
+    private final DriverRuntime<?> runtime;
 
-  /** @param operatorConfiguration the operator's configuration (YAML), or null for none */
-  public InProcessDriver(ArtifactDriver<?> driver, Path socket, String operatorConfiguration) throws IOException {
-    this(driver, socket, operatorConfiguration, new DefaultSecretResolver());
-  }
+    /** @param operatorConfiguration the operator's configuration (YAML), or null for none */
+    public InProcessDriver(ArtifactDriver<?> driver, Path socket, String operatorConfiguration) throws IOException {
+        this(driver, socket, operatorConfiguration, new DefaultSecretResolver());
+    }
 
-  public InProcessDriver(ArtifactDriver<?> driver, Path socket, String operatorConfiguration, SecretResolver secrets)
-      throws IOException {
-    this.runtime = new DriverRuntime<>(driver, operatorConfiguration, secrets);
-    this.server = DriverServer.start(socket, runtime);
-  }
+    public InProcessDriver(ArtifactDriver<?> driver, Path socket, String operatorConfiguration, SecretResolver secrets)
+            throws IOException {
+        this.runtime = new DriverRuntime<>(driver, operatorConfiguration, secrets);
+        this.server = DriverServer.start(socket, runtime);
+    }
 
-  public Path socket() {
-    return server.socket();
-  }
+    public Path socket() {
+        return server.socket();
+    }
 
-  /** The runtime behind the socket: its operations give direct storage access for a configuration. */
-  public DriverRuntime<?> runtime() {
-    return runtime;
-  }
+    /** The runtime behind the socket: its operations give direct storage access for a configuration. */
+    public DriverRuntime<?> runtime() {
+        return runtime;
+    }
 
-  @Override
-  public void close() {
-    server.stop(Duration.ofSeconds(5));
-  }
+    @Override
+    public void close() {
+        server.stop(Duration.ofSeconds(5));
+    }
 }

@@ -1,6 +1,6 @@
 package dev.argoartifact.testkit.conformance;
 
-import dev.argoartifact.common.semantics.LocalTree;
+import dev.argoartifact.common.transfer.LocalTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,42 +14,42 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * disk and the next run's backends stop (an HDFS NameNode enters safe mode below 100 MB free).
  */
 public final class ScratchDirectories implements AutoCloseable {
-  private final Deque<Path> made = new ConcurrentLinkedDeque<>();
+    private final Deque<Path> made = new ConcurrentLinkedDeque<>();
 
-  /** A new empty directory named after {@code prefix}, removed with everything in it on close. */
-  public Path create(String prefix) throws IOException {
-    Path dir = Files.createTempDirectory(prefix);
-    made.push(dir);
-    return dir;
-  }
+    /** A new empty directory named after {@code prefix}, removed with everything in it on close. */
+    public Path create(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        made.push(dir);
+        return dir;
+    }
 
-  /**
-   * Like {@link #create}, but writable by every UID, like the emptyDir volume Argo shares between
-   * its containers (a driver in an image runs as 8737).
-   */
-  public Path createShared(String prefix) throws IOException {
-    Path dir = create(prefix);
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    return dir;
-  }
+    /**
+     * Like {@link #create}, but writable by every UID, like the emptyDir volume Argo shares between
+     * its containers (a driver in an image runs as 8737).
+     */
+    public Path createShared(String prefix) throws IOException {
+        Path dir = create(prefix);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return dir;
+    }
 
-  /** Removes every directory made here, newest first; reports every one that could not go. */
-  @Override
-  public void close() throws IOException {
-    IOException failed = null;
-    for (Path dir; (dir = made.poll()) != null; ) {
-      try {
-        LocalTree.delete(dir);
-      } catch (IOException e) {
-        if (failed == null) {
-          failed = e;
-        } else {
-          failed.addSuppressed(e);
+    /** Removes every directory made here, newest first; reports every one that could not go. */
+    @Override
+    public void close() throws IOException {
+        IOException failed = null;
+        for (Path dir; (dir = made.poll()) != null; ) {
+            try {
+                LocalTree.delete(dir);
+            } catch (IOException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
         }
-      }
+        if (failed != null) {
+            throw failed;
+        }
     }
-    if (failed != null) {
-      throw failed;
-    }
-  }
 }

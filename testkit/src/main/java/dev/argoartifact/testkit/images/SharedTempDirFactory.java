@@ -13,10 +13,10 @@ import org.junit.jupiter.api.io.TempDirFactory;
  * shared volumes (the image tests set it as JUnit's default temp-dir factory).
  */
 public final class SharedTempDirFactory implements TempDirFactory {
-  @Override
-  public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
-    Path dir = Files.createTempDirectory("junit-shared-");
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    return dir;
-  }
+    @Override
+    public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
+        Path dir = Files.createTempDirectory("junit-shared-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return dir;
+    }
 }

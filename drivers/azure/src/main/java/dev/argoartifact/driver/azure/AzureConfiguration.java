@@ -1,147 +1,143 @@
 package dev.argoartifact.driver.azure;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.config.Default;
 import dev.argoartifact.common.config.How;
+import dev.argoartifact.common.config.HttpEndpoint;
 import dev.argoartifact.common.config.KeyPrefix;
+import dev.argoartifact.common.config.OneOf;
 import dev.argoartifact.common.config.Range;
 import dev.argoartifact.common.config.Required;
+import dev.argoartifact.common.config.SecretRef;
 import dev.argoartifact.common.config.Where;
 import dev.argoartifact.common.config.Who;
-import dev.argoartifact.common.secrets.SecretRef;
+import dev.argoartifact.common.transfer.TransferSettings;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Pattern;
 
 /** Configuration of the Azure Blob Storage driver. */
+@OneOf(
+        value = {"accountKey", "sasToken", "connectionString", "credential"},
+        required = false)
 public record AzureConfiguration(
-    @Where(destination = true)
-    @JsonPropertyDescription("Blob endpoint, e.g. https://<account>.blob.core.windows.net, or http://host:port/<account> for Azurite.")
-    String endpoint,
-    @Where(destination = true)
-    @JsonPropertyDescription("Storage account name; builds https://<accountName>.blob.core.windows.net. Alternative to endpoint.")
-    String accountName,
-    @Required @Where
-    @JsonPropertyDescription("Container holding the artifacts.")
-    String container,
-    @How(subPath = true)
-    @JsonPropertyDescription("Prefix under which every key lives, e.g. 'argo/'; a workflow's prefix goes below the operator's.")
-    String prefix,
-    @Who
-    @JsonPropertyDescription("Storage account key, as a secret reference.")
-    SecretRef accountKey,
-    @Who
-    @JsonPropertyDescription("SAS token (with or without the leading '?'), as a secret reference.")
-    SecretRef sasToken,
-    @Who
-    @JsonPropertyDescription("Connection string, as a secret reference; it also names the endpoint.")
-    SecretRef connectionString,
-    @Who
-    @JsonPropertyDescription("'default': the pod's identity, tried in DefaultAzureCredential's order: a service principal in AZURE_* variables, workload identity, managed identity. The default when no secret is given.")
-    String credential,
-    @How @Default("8388608") @Range(min = "1048576", max = "4194304000")
-    @JsonPropertyDescription("Block size in bytes for uploads and ranged downloads.")
-    Long blockSize,
-    @How @Default("8") @Range(min = "1", max = "64")
-    @JsonPropertyDescription("Parallel block transfers per blob.")
-    Integer maxConcurrency,
-    @How @Default("4") @Range(min = "1", max = "20")
-    @JsonPropertyDescription("Attempts per request inside the Azure SDK; the driver also retries per file.")
-    Integer maxTries,
-    @How @Default("60s") @Range(min = "1s", max = "1h")
-    @JsonPropertyDescription("Time allowed for one request attempt.")
-    Duration tryTimeout,
-    @How
-    @JsonPropertyDescription("Parallelism and retries.")
-    TransferSettings transfer) implements TransferSettings.Tunable {
+        @Where(destination = true)
+        @JsonPropertyDescription(
+                "Blob endpoint, e.g. https://<account>.blob.core.windows.net, or http://host:port/<account> for Azurite.")
+        String endpoint,
 
-  /** Azure's container naming rules, so a typo fails here and not as an opaque 400. */
-  private static final Pattern CONTAINER = Pattern.compile("^(\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9])$");
+        @Where(destination = true)
+        @JsonPropertyDescription(
+                "Storage account name; builds https://<accountName>.blob.core.windows.net. Alternative to endpoint.")
+        String accountName,
 
-  public AzureConfiguration {
-    if (container != null && !CONTAINER.matcher(container).matches()) {
-      throw new ConfigurationException("container", "is not a valid container name: 3 to 63 lowercase letters, digits "
-          + "and single hyphens, starting and ending with a letter or digit");
-    }
-    List<String> modes = new ArrayList<>();
-    if (accountKey != null) {
-      modes.add("accountKey");
-    }
-    if (sasToken != null) {
-      modes.add("sasToken");
-    }
-    if (connectionString != null) {
-      modes.add("connectionString");
-    }
-    if (credential != null) {
-      if (!credential.equals("default")) {
-        throw new ConfigurationException("credential", "must be 'default' (the pod's identity: environment, workload identity, managed identity)");
-      }
-      modes.add("credential");
-    }
-    if (modes.size() > 1) {
-      throw new ConfigurationException(null, "give one way to authenticate, not " + String.join(" and ", modes));
-    }
-    if (connectionString == null) {
-      if ((endpoint == null) == (accountName == null)) {
-        throw new ConfigurationException(null, endpoint == null
-            ? "one of 'endpoint' and 'accountName' is required"
-            : "give only one of 'endpoint' and 'accountName'");
-      }
-      if (endpoint != null) {
-        URI uri = parseEndpoint(endpoint);
-        if ("http".equals(uri.getScheme()) && accountKey == null && sasToken == null) {
-          throw new ConfigurationException(null, (credential == null ? "without accountKey or sasToken the driver uses "
-              + "'credential: default', whose" : "'credential: default' sends") + " bearer tokens, which Azure accepts only over "
-              + "https: use an https endpoint, or accountKey/sasToken for an http emulator");
+        @Required @Where @JsonPropertyDescription("Container holding the artifacts.")
+        String container,
+
+        @How(subPath = true)
+        @JsonPropertyDescription(
+                "Prefix under which every key lives, e.g. 'argo/'; a workflow's prefix goes below the operator's.")
+        String prefix,
+
+        @Who @JsonPropertyDescription("Storage account key, as a secret reference.")
+        SecretRef accountKey,
+
+        @Who @JsonPropertyDescription("SAS token (with or without the leading '?'), as a secret reference.")
+        SecretRef sasToken,
+
+        @Who @JsonPropertyDescription("Connection string, as a secret reference; it also names the endpoint.")
+        SecretRef connectionString,
+
+        @Who
+        @JsonPropertyDescription(
+                "'default': the pod's identity, tried in DefaultAzureCredential's order: a service principal in AZURE_* variables, workload identity, managed identity. The default when no secret is given.")
+        String credential,
+
+        @How
+        @Default("8388608")
+        @Range(min = "1048576", max = "268435456")
+        @JsonPropertyDescription(
+                "Block size in bytes of uploads; a file larger than one block goes as parallel blocks, and a stream buffers one.")
+        Integer blockSize,
+
+        @How
+        @Default("60s")
+        @Range(min = "1s", max = "1h")
+        @JsonPropertyDescription("Time allowed for one request attempt.")
+        Duration tryTimeout,
+
+        @How @JsonPropertyDescription("Parallelism and retries.")
+        TransferSettings transfer)
+        implements TransferSettings.Tunable {
+
+    /** Azure's container naming rules, so a typo fails here and not as an opaque 400. */
+    private static final Pattern CONTAINER = Pattern.compile("^(\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9])$");
+
+    public AzureConfiguration {
+        if (container != null && !CONTAINER.matcher(container).matches()) {
+            throw new ConfigurationException(
+                    "container",
+                    "is not a valid container name: 3 to 63 lowercase letters, digits "
+                            + "and single hyphens, starting and ending with a letter or digit");
         }
-      }
-    } else if (endpoint != null || accountName != null) {
-      throw new ConfigurationException(null, "'connectionString' already names the account: remove 'endpoint' and 'accountName'");
+        if (credential != null && !credential.equals("default")) {
+            throw new ConfigurationException(
+                    "credential",
+                    "must be 'default' (the pod's identity: environment, workload identity, managed identity)");
+        }
+        if (connectionString == null) {
+            if ((endpoint == null) == (accountName == null)) {
+                throw new ConfigurationException(
+                        null,
+                        endpoint == null
+                                ? "one of 'endpoint' and 'accountName' is required"
+                                : "give only one of 'endpoint' and 'accountName'");
+            }
+            if (endpoint != null) {
+                URI uri = parseEndpoint(endpoint);
+                if ("http".equals(uri.getScheme()) && accountKey == null && sasToken == null) {
+                    throw new ConfigurationException(
+                            null,
+                            (credential == null
+                                            ? "without accountKey or sasToken the driver uses "
+                                                    + "'credential: default', whose"
+                                            : "'credential: default' sends")
+                                    + " bearer tokens, which Azure accepts only over "
+                                    + "https: use an https endpoint, or accountKey/sasToken for an http emulator");
+                }
+            }
+        } else if (endpoint != null || accountName != null) {
+            throw new ConfigurationException(
+                    null, "'connectionString' already names the account: remove 'endpoint' and 'accountName'");
+        }
+        KeyPrefix.validate("prefix", prefix);
     }
-    KeyPrefix.validate("prefix", prefix);
-  }
 
-  static URI parseEndpoint(String endpoint) {
-    try {
-      URI uri = new URI(endpoint);
-      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-        throw new ConfigurationException("endpoint", "must be an http(s) URL such as https://<account>.blob.core.windows.net");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new ConfigurationException("endpoint", "is not a valid URL");
+    static URI parseEndpoint(String endpoint) {
+        return HttpEndpoint.parse("endpoint", endpoint, "https://<account>.blob.core.windows.net");
     }
-  }
 
-  String endpointUrl() {
-    return endpoint != null ? endpoint : "https://" + accountName + ".blob.core.windows.net";
-  }
+    String endpointUrl() {
+        return endpoint != null ? endpoint : "https://" + accountName + ".blob.core.windows.net";
+    }
 
-  /** The account name: given, or read from the endpoint's host or (Azurite-style) first path segment. */
-  String account() {
-    if (accountName != null) {
-      return accountName;
+    /** The account name: given, or read from the endpoint's host or (Azurite-style) first path segment. */
+    String account() {
+        if (accountName != null) {
+            return accountName;
+        }
+        URI uri = parseEndpoint(endpoint);
+        String host = uri.getHost();
+        if (host.contains(".blob.")) {
+            return host.substring(0, host.indexOf('.'));
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+", "");
+        if (!path.isEmpty()) {
+            return path.split("/")[0];
+        }
+        throw new ConfigurationException(
+                "endpoint",
+                "does not show the account name (use https://<account>.blob.core.windows.net or set accountName)");
     }
-    URI uri = parseEndpoint(endpoint);
-    String host = uri.getHost();
-    if (host.contains(".blob.")) {
-      return host.substring(0, host.indexOf('.'));
-    }
-    String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+", "");
-    if (!path.isEmpty()) {
-      return path.split("/")[0];
-    }
-    throw new ConfigurationException("endpoint", "does not show the account name (use https://<account>.blob.core.windows.net or set accountName)");
-  }
-
-  /** "" or the prefix with exactly one trailing '/'. */
-  String normalizedPrefix() {
-    return KeyPrefix.normalize(prefix);
-  }
 }

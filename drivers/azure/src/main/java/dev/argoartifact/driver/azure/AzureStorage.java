@@ -1,275 +1,202 @@
 package dev.argoartifact.driver.azure;
 
-import com.azure.core.util.BinaryData;
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
-import com.azure.storage.blob.BlobClient;
+import com.azure.identity.CredentialUnavailableException;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
-import com.azure.storage.blob.models.ParallelTransferOptions;
-import com.azure.storage.blob.options.BlobDownloadToFileOptions;
-import com.azure.storage.blob.options.BlobUploadFromFileOptions;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
-import dev.argoartifact.common.storage.ArtifactStorage;
-import dev.argoartifact.common.storage.AtomicWrite;
-import dev.argoartifact.common.storage.ObjectInfo;
-import dev.argoartifact.common.storage.ObjectNotFoundException;
-import dev.argoartifact.common.storage.StorageException;
-import dev.argoartifact.common.storage.TransientFailures;
-import java.io.ByteArrayOutputStream;
+import dev.argoartifact.common.failure.Failure;
+import dev.argoartifact.common.failure.HttpStatuses;
+import dev.argoartifact.common.failure.NetworkFailures;
+import dev.argoartifact.common.storage.objectstore.ObjectStoreStorage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * Keys are blob names under an optional prefix in one container. Large files move as parallel
- * block transfers; every write is committed only when complete (a single-shot upload, or a block
- * list committed at the end), so an aborted transfer leaves nothing under the key. Directory
- * placeholders of accounts with a hierarchical namespace are never treated as files.
+ * Blobs in one container, written as blocks committed as a block list. Directory markers of
+ * accounts with a hierarchical namespace ({@code hdi_isfolder}) are never files.
  */
-final class AzureStorage implements ArtifactStorage {
-  private final BlobContainerClient container;
-  private final String prefix;
-  private final ParallelTransferOptions transfers;
-  private final com.azure.storage.common.ParallelTransferOptions downloads;
-  private final long blockSize;
+final class AzureStorage extends ObjectStoreStorage {
+    /** Azure's limit of blocks per blob. */
+    static final int MAX_BLOCKS = 50_000;
+    /** Marks the empty blob an abort commits to discard its blocks (see {@link BlockUpload#abort}). */
+    static final String ABORTED = "argoartifactaborted";
 
-  AzureStorage(BlobContainerClient container, String prefix, long blockSize, int concurrency) {
-    this.container = container;
-    this.prefix = prefix;
-    this.blockSize = blockSize;
-    this.transfers = new ParallelTransferOptions()
-        .setBlockSizeLong(blockSize)
-        .setMaxConcurrency(concurrency)
-        .setMaxSingleUploadSizeLong(blockSize);
-    this.downloads = new com.azure.storage.common.ParallelTransferOptions()
-        .setBlockSizeLong(blockSize)
-        .setMaxConcurrency(concurrency);
-  }
+    private final BlobContainerClient container;
+    private final int blockSize;
 
-  private String blobName(String key) {
-    return prefix + key;
-  }
-
-  private BlobClient blob(String key) {
-    return container.getBlobClient(blobName(key));
-  }
-
-  /** ADLS Gen2 (and tools emulating it) mark directories with an empty blob and hdi_isfolder. */
-  private static boolean directoryPlaceholder(String name, Map<String, String> metadata) {
-    return name.endsWith("/") || (metadata != null && "true".equalsIgnoreCase(metadata.get("hdi_isfolder")));
-  }
-
-  /** One line naming the container, the blob and Azure's error code; never a credential. */
-  private StorageException failure(String what, String key, RuntimeException e) {
-    String name = key == null ? "" : " '" + blobName(key) + "'";
-    if (e instanceof BlobStorageException b) {
-      int status = b.getStatusCode();
-      boolean retry = status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
-      String code = b.getErrorCode() != null ? b.getErrorCode().toString() : "HTTP " + status;
-      String hint = "";
-      if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(b.getErrorCode())) {
-        return new StorageException("Azure container '" + container.getBlobContainerName() + "' does not exist"
-            + " (create it, or fix 'container')", e, false);
-      } else if (status == 403) {
-        hint = " (the credential is wrong, expired or lacks permission on the container)";
-      }
-      return new StorageException("Azure " + what + name + " in container '" + container.getBlobContainerName()
-          + "' failed: " + code + " (HTTP " + status + ")" + hint, e, retry);
+    AzureStorage(BlobContainerClient container, String prefix, int blockSize) {
+        super(prefix, blockSize, MAX_BLOCKS);
+        this.container = container;
+        this.blockSize = blockSize;
     }
-    boolean network = TransientFailures.isNetworkFailure(e) || e.getCause() instanceof java.util.concurrent.TimeoutException
-        || (e.getMessage() != null && e.getMessage().contains("TimeoutException"));
-    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-    if (e.getClass().getName().startsWith("com.azure.identity") || reason.contains("credential") || reason.contains("token")) {
-      return new StorageException("Azure authentication failed for container '" + container.getBlobContainerName()
-          + "': " + reason, e, false);
+
+    private BlockBlobClient blob(String name) {
+        return container.getBlobClient(name).getBlockBlobClient();
     }
-    return new StorageException("Azure " + what + name + " in container '" + container.getBlobContainerName() + "' failed: "
-        + reason, e, network);
-  }
 
-  private static boolean notFound(RuntimeException e) {
-    return e instanceof BlobStorageException b && b.getStatusCode() == 404;
-  }
-
-  @Override
-  public Optional<ObjectInfo> stat(String key) throws IOException {
-    try {
-      BlobProperties p = blob(key).getProperties();
-      return directoryPlaceholder(blobName(key), p.getMetadata()) ? Optional.empty() : Optional.of(new ObjectInfo(key, p.getBlobSize()));
-    } catch (RuntimeException e) {
-      if (notFound(e)) {
-        // HEAD responses carry no error code, so a missing container also lands here; the
-        // listing every caller does next reports it as ContainerNotFound.
-        return Optional.empty();
-      }
-      throw failure("stat of", key, e);
+    /** ADLS Gen2 (and tools emulating it) mark directories with an empty blob and hdi_isfolder. */
+    private static boolean marker(Map<String, String> metadata) {
+        return metadata != null
+                && ("true".equalsIgnoreCase(metadata.get("hdi_isfolder")) || metadata.containsKey(ABORTED));
     }
-  }
 
-  @Override
-  public void list(String keyPrefix, ObjectVisitor visitor) throws IOException {
-    ListBlobsOptions options = new ListBlobsOptions()
-        .setPrefix(prefix + keyPrefix)
-        .setDetails(new BlobListDetails().setRetrieveMetadata(true));
-    try {
-      for (BlobItem item : container.listBlobs(options, null)) {
-        if (Boolean.TRUE.equals(item.isPrefix()) || directoryPlaceholder(item.getName(), item.getMetadata())) {
-          continue;
+    @Override
+    protected Optional<StoredObject> head(String name) {
+        BlobProperties p = blob(name).getProperties();
+        return Optional.of(new StoredObject(name, p.getBlobSize(), marker(p.getMetadata())));
+    }
+
+    @Override
+    protected void listObjects(String namePrefix, StoredObjectVisitor visitor) throws IOException {
+        ListBlobsOptions options = new ListBlobsOptions()
+                .setPrefix(namePrefix)
+                .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+        for (BlobItem item : container.listBlobs(options, null)) {
+            if (Boolean.TRUE.equals(item.isPrefix())) {
+                continue;
+            }
+            Long size =
+                    item.getProperties() == null ? null : item.getProperties().getContentLength();
+            if (!visitor.visit(new StoredObject(item.getName(), size == null ? 0 : size, marker(item.getMetadata())))) {
+                return;
+            }
         }
-        long size = item.getProperties() != null && item.getProperties().getContentLength() != null
-            ? item.getProperties().getContentLength() : 0;
-        if (!visitor.visit(new ObjectInfo(item.getName().substring(prefix.length()), size))) {
-          return;
+    }
+
+    @Override
+    protected InputStream read(String name, long offset, long length) {
+        return blob(name)
+                .openInputStream(new BlobInputStreamOptions()
+                        .setBlockSize(blockSize)
+                        .setRange(new BlobRange(offset, length < 0 ? null : length)));
+    }
+
+    @Override
+    protected void putObject(String name, byte[] data, int length) {
+        blob(name).upload(new ByteArrayInputStream(data, 0, length), length, true);
+    }
+
+    @Override
+    protected Upload createUpload(String name) {
+        return new BlockUpload(blob(name));
+    }
+
+    @Override
+    protected void deleteObject(String name) {
+        blob(name).deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE);
+    }
+
+    /** Blocks staged under the blob, invisible until their list is committed. */
+    private static final class BlockUpload implements Upload {
+        private final BlockBlobClient blob;
+        private final String upload = UUID.randomUUID().toString();
+
+        BlockUpload(BlockBlobClient blob) {
+            this.blob = blob;
         }
-      }
-    } catch (RuntimeException e) {
-      throw failure("listing of", keyPrefix, e);
-    }
-  }
 
-  @Override
-  public InputStream openRead(String key) throws IOException {
-    try {
-      return blob(key).openInputStream();
-    } catch (RuntimeException e) {
-      if (notFound(e)) {
-        throw new ObjectNotFoundException(key);
-      }
-      throw failure("read of", key, e);
-    }
-  }
-
-  @Override
-  public void readToFile(String key, Path target) throws IOException {
-    try {
-      blob(key).downloadToFileWithResponse(new BlobDownloadToFileOptions(target.toString())
-          .setParallelTransferOptions(downloads)
-          .setOpenOptions(Set.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE, StandardOpenOption.READ)), null, Context.NONE);
-    } catch (RuntimeException e) {
-      if (notFound(e)) {
-        throw new ObjectNotFoundException(key);
-      }
-      throw failure("download of", key, e);
-    }
-  }
-
-  @Override
-  public void writeFile(String key, Path source) throws IOException {
-    try {
-      // Up to one block: a single Put Blob; above: parallel staged blocks, committed at the end.
-      blob(key).uploadFromFileWithResponse(new BlobUploadFromFileOptions(source.toString())
-          .setParallelTransferOptions(transfers), null, Context.NONE);
-    } catch (java.io.UncheckedIOException e) {
-      throw e.getCause();
-    } catch (RuntimeException e) {
-      throw failure("upload of", key, e);
-    }
-  }
-
-  @Override
-  public AtomicWrite startWrite(String key) {
-    BlockBlobClient block = blob(key).getBlockBlobClient();
-    List<String> blockIds = new ArrayList<>();
-    String writeId = UUID.randomUUID().toString();
-    return new AtomicWrite() {
-      private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-      private boolean committed;
-
-      private final OutputStream out = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          pending.write(b);
-          stageIfFull();
+        private String id(int number) {
+            return Base64.getEncoder()
+                    .encodeToString((upload + "-" + String.format("%08d", number)).getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          while (len > 0) {
-            int n = (int) Math.min(len, blockSize - pending.size());
-            pending.write(b, off, n);
-            off += n;
-            len -= n;
-            stageIfFull();
-          }
+        public void uploadPart(int number, byte[] data, int length) {
+            blob.stageBlock(id(number), new ByteArrayInputStream(data, 0, length), length);
         }
-      };
 
-      private void stageIfFull() throws IOException {
-        if (pending.size() >= blockSize) {
-          stage();
+        @Override
+        public void complete(int parts) {
+            List<String> ids = new ArrayList<>(parts);
+            for (int i = 1; i <= parts; i++) {
+                ids.add(id(i));
+            }
+            blob.commitBlockList(ids, true);
         }
-      }
 
-      /** Stages what is buffered as one uncommitted block: invisible until the list is committed. */
-      private void stage() throws IOException {
-        if (pending.size() == 0) {
-          return;
+        /**
+         * Azure has no call that drops uncommitted blocks, but committing a block list discards every
+         * block not in it. So where the blob did not exist, an empty list is committed (only if it
+         * still does not exist), marked so that no listing takes it for a file, and deleted at once.
+         * Under an existing blob, the blocks stay until Azure discards them (within a week).
+         */
+        @Override
+        public void abort() {
+            Response<BlockBlobItem> made;
+            try {
+                made = blob.commitBlockListWithResponse(
+                        new BlockBlobCommitBlockListOptions(List.of())
+                                .setMetadata(Map.of(ABORTED, "true"))
+                                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
+                        null,
+                        Context.NONE);
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+                    return; // the blob exists: committing anything would change it
+                }
+                throw e;
+            }
+            blob.deleteIfExistsWithResponse(
+                    DeleteSnapshotsOptionType.INCLUDE,
+                    new BlobRequestConditions().setIfMatch(made.getValue().getETag()),
+                    null,
+                    Context.NONE);
         }
-        String id = Base64.getEncoder().encodeToString(
-            (writeId + "-" + String.format("%08d", blockIds.size())).getBytes(StandardCharsets.UTF_8));
-        try {
-          block.stageBlock(id, BinaryData.fromByteBuffer(ByteBuffer.wrap(pending.toByteArray())));
-        } catch (RuntimeException e) {
-          throw failure("block upload of", key, e);
-        }
-        blockIds.add(id);
-        pending.reset();
-      }
-
-      @Override
-      public OutputStream stream() {
-        return out;
-      }
-
-      @Override
-      public void commit() throws IOException {
-        stage();
-        try {
-          if (blockIds.isEmpty()) {
-            block.upload(BinaryData.fromBytes(new byte[0]), true);
-          } else {
-            block.commitBlockList(blockIds, true);
-          }
-          committed = true;
-        } catch (RuntimeException e) {
-          throw failure("commit of", key, e);
-        }
-      }
-
-      @Override
-      public void close() {
-        // Uncommitted blocks are never visible, and Azure discards them (after 7 days at most).
-        pending.reset();
-      }
-    };
-  }
-
-  @Override
-  public void delete(String key) throws IOException {
-    try {
-      blob(key).deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE);
-    } catch (RuntimeException e) {
-      if (!notFound(e)) {
-        throw failure("delete of", key, e);
-      }
     }
-  }
+
+    @Override
+    protected Failure classify(Exception e) {
+        if (e instanceof BlobStorageException b) {
+            // A missing container is the configuration's fault, never a missing object.
+            return BlobErrorCode.CONTAINER_NOT_FOUND.equals(b.getErrorCode())
+                    ? Failure.INVALID
+                    : HttpStatuses.of(b.getStatusCode());
+        }
+        if (e instanceof ClientAuthenticationException || e instanceof CredentialUnavailableException) {
+            return Failure.DENIED;
+        }
+        return NetworkFailures.isTransportFailure(e) ? Failure.TRANSIENT : Failure.of(e);
+    }
+
+    @Override
+    protected String reason(Exception e) {
+        if (e instanceof BlobStorageException b) {
+            if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(b.getErrorCode())) {
+                return "container '" + container.getBlobContainerName()
+                        + "' does not exist (create it, or fix 'container')";
+            }
+            return (b.getErrorCode() != null ? b.getErrorCode() + " " : "") + "(HTTP " + b.getStatusCode() + ")";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank()
+                ? e.getClass().getSimpleName()
+                : message.lines().findFirst().orElse(message);
+    }
+
+    @Override
+    protected String location() {
+        return "Azure container '" + container.getBlobContainerName() + "'";
+    }
 }

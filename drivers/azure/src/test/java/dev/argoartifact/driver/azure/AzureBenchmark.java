@@ -1,13 +1,12 @@
 package dev.argoartifact.driver.azure;
 
-import dev.argoartifact.common.semantics.LocalTree;
-import dev.argoartifact.testkit.bench.Measure;
-import dev.argoartifact.testkit.bench.SideBySide;
-
+import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
-import com.azure.core.util.Context;
+import dev.argoartifact.common.transfer.LocalTree;
+import dev.argoartifact.testkit.bench.Measure;
+import dev.argoartifact.testkit.bench.SideBySide;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
 import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
@@ -30,79 +29,114 @@ import java.util.concurrent.TimeUnit;
  * Run with {@code bin/bench azure [MiB] [rounds] [small files]}.
  */
 public final class AzureBenchmark {
-  private AzureBenchmark() {}
+    private AzureBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    SideBySide.Arguments a = SideBySide.Arguments.parse(args, 2);
-    long sizeMib = a.sizeMib();
-    int rounds = a.rounds();
-    int smallFiles = a.smallFiles();
-    Path work = Files.createTempDirectory("azure-bench-");
-    try (AzuriteServer azurite = new AzuriteServer(work, true).start(0)) {
-      run(work, azurite, sizeMib, rounds, smallFiles);
-    } finally {
-      LocalTree.delete(work);
+    public static void main(String[] args) throws Exception {
+        SideBySide.Arguments a = SideBySide.Arguments.parse(args, 2);
+        long sizeMib = a.sizeMib();
+        int rounds = a.rounds();
+        int smallFiles = a.smallFiles();
+        Path work = Files.createTempDirectory("azure-bench-");
+        try (AzuriteServer azurite = new AzuriteServer(work, true).start(0)) {
+            run(work, azurite, sizeMib, rounds, smallFiles);
+        } finally {
+            LocalTree.delete(work);
+        }
     }
-  }
 
-  private static void run(Path work, AzuriteServer azurite, long sizeMib, int rounds, int smallFiles) throws Exception {
-    BlobContainerClient sdk = azurite.admin().createBlobContainer("bench");
-    String configuration = String.join("\n", "endpoint: " + azurite.endpoint(), "container: bench",
-        "accountKey: {file: " + Files.writeString(work.resolve("key"), AzuriteServer.KEY) + "}", "");
-    AzureConfiguration defaults = new dev.argoartifact.common.config.ConfigurationBinder<>(AzureConfiguration.class).bind(configuration);
-    var uploadOptions = new com.azure.storage.blob.models.ParallelTransferOptions()
-        .setBlockSizeLong(defaults.blockSize()).setMaxConcurrency(defaults.maxConcurrency())
-        .setMaxSingleUploadSizeLong(defaults.blockSize());
-    var downloadOptions = new com.azure.storage.common.ParallelTransferOptions()
-        .setBlockSizeLong(defaults.blockSize()).setMaxConcurrency(defaults.maxConcurrency());
+    private static void run(Path work, AzuriteServer azurite, long sizeMib, int rounds, int smallFiles)
+            throws Exception {
+        BlobContainerClient sdk = azurite.admin().createBlobContainer("bench");
+        String configuration = String.join(
+                "\n",
+                "endpoint: " + azurite.endpoint(),
+                "container: bench",
+                "accountKey: {file: " + Files.writeString(work.resolve("key"), AzuriteServer.KEY) + "}",
+                "");
+        AzureConfiguration defaults =
+                new dev.argoartifact.common.config.ConfigurationBinder<>(AzureConfiguration.class).bind(configuration);
+        var uploadOptions = new com.azure.storage.blob.models.ParallelTransferOptions()
+                .setBlockSizeLong((long) defaults.blockSize())
+                .setMaxConcurrency(dev.argoartifact.common.transfer.TransferEngine.MAX_PARTS_PER_FILE)
+                .setMaxSingleUploadSizeLong((long) defaults.blockSize());
+        var downloadOptions = new com.azure.storage.common.ParallelTransferOptions()
+                .setBlockSizeLong((long) defaults.blockSize())
+                .setMaxConcurrency(dev.argoartifact.common.transfer.TransferEngine.MAX_PARTS_PER_FILE);
 
-    Path socket = work.resolve("plugin/socket");
-    List<String> jvm = List.of(System.getProperty("bench.driverJvm", "-Xmx256m").split("[\\s,]+"));
-    Process driver = new JavaDriverLauncher("azure", Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn",
-        "ARGO_ARTIFACT_DEFAULT_CONFIGURATION", configuration), work.resolve("driver.log"), jvm).start(socket);
-    try {
-      DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
-      ArtifactClient client = new ArtifactClient(socket, "azure");
-      Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 9);
-      System.out.printf(Locale.ROOT, "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk), %d MiB file, %d rounds (medians), driver JVM %s%n",
-          defaults.blockSize() >> 20, defaults.maxConcurrency(), sizeMib, rounds, jvm);
-      // The first side alternates: Azurite reclaims deleted data lazily, which slows whatever
-      // runs after a large delete.
-      SideBySide bench = new SideBySide();
-      bench.run(rounds, round -> {
-        long t = System.nanoTime();
-        sdk.getBlobClient("sdk-" + round).uploadFromFileWithResponse(new BlobUploadFromFileOptions(source.toString())
-            .setParallelTransferOptions(uploadOptions), null, Context.NONE);
-        bench.baselineUp.add(Measure.secondsSince(t));
-        Path sdkTarget = work.resolve("sdk-" + round + ".bin");
-        t = System.nanoTime();
-        sdk.getBlobClient("sdk-" + round).downloadToFileWithResponse(new BlobDownloadToFileOptions(sdkTarget.toString())
-            .setParallelTransferOptions(downloadOptions).setOpenOptions(Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, StandardOpenOption.READ)), null, Context.NONE);
-        bench.baselineDown.add(Measure.secondsSince(t));
-        Files.delete(sdkTarget);
-        sdk.getBlobClient("sdk-" + round).delete();
-      }, round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
-      bench.report(sizeMib, "the SDK", "SDK uploadFromFile", "SDK downloadToFile");
-      System.out.printf(Locale.ROOT, "  driver peak resident memory (VmHWM) after the large transfers: %d MiB%n", peakRssMib(driver.pid()));
+        Path socket = work.resolve("plugin/socket");
+        List<String> jvm =
+                List.of(System.getProperty("bench.driverJvm", "-Xmx256m").split("[\\s,]+"));
+        Process driver = new JavaDriverLauncher(
+                        "azure",
+                        Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn", "ARGO_ARTIFACT_DEFAULT_CONFIGURATION", configuration),
+                        work.resolve("driver.log"),
+                        jvm)
+                .start(socket);
+        try {
+            DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
+            ArtifactClient client = new ArtifactClient(socket, "azure");
+            Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 9);
+            System.out.printf(
+                    Locale.ROOT,
+                    "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk), %d MiB file, %d rounds (medians), driver JVM %s%n",
+                    defaults.blockSize() >> 20,
+                    dev.argoartifact.common.transfer.TransferEngine.MAX_PARTS_PER_FILE,
+                    sizeMib,
+                    rounds,
+                    jvm);
+            // The first side alternates: Azurite reclaims deleted data lazily, which slows whatever
+            // runs after a large delete.
+            SideBySide bench = new SideBySide();
+            bench.run(
+                    rounds,
+                    round -> {
+                        long t = System.nanoTime();
+                        sdk.getBlobClient("sdk-" + round)
+                                .uploadFromFileWithResponse(
+                                        new BlobUploadFromFileOptions(source.toString())
+                                                .setParallelTransferOptions(uploadOptions),
+                                        null,
+                                        Context.NONE);
+                        bench.baselineUp.add(Measure.secondsSince(t));
+                        Path sdkTarget = work.resolve("sdk-" + round + ".bin");
+                        t = System.nanoTime();
+                        sdk.getBlobClient("sdk-" + round)
+                                .downloadToFileWithResponse(
+                                        new BlobDownloadToFileOptions(sdkTarget.toString())
+                                                .setParallelTransferOptions(downloadOptions)
+                                                .setOpenOptions(Set.of(
+                                                        StandardOpenOption.CREATE_NEW,
+                                                        StandardOpenOption.WRITE,
+                                                        StandardOpenOption.READ)),
+                                        null,
+                                        Context.NONE);
+                        bench.baselineDown.add(Measure.secondsSince(t));
+                        Files.delete(sdkTarget);
+                        sdk.getBlobClient("sdk-" + round).delete();
+                    },
+                    round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
+            bench.report(sizeMib, "the SDK", "SDK uploadFromFile", "SDK downloadToFile");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  driver peak resident memory (VmHWM) after the large transfers: %d MiB%n",
+                    peakRssMib(driver.pid()));
 
-      if (smallFiles == 0) {
-        return;
-      }
-      Measure.smallFilesSerialVersusParallel(client, work, smallFiles, "transfer: {filesInFlight: 1}\n", "");
-    } finally {
-      driver.destroy();
-      driver.waitFor(10, TimeUnit.SECONDS);
+            if (smallFiles == 0) {
+                return;
+            }
+            Measure.smallFilesSerialVersusParallel(client, work, smallFiles, "transfer: {filesInFlight: 1}\n", "");
+        } finally {
+            driver.destroy();
+            driver.waitFor(10, TimeUnit.SECONDS);
+        }
     }
-  }
 
-  private static long peakRssMib(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
-      }
+    private static long peakRssMib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+            }
+        }
+        return -1;
     }
-    return -1;
-  }
-
 }

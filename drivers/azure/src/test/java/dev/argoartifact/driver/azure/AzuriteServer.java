@@ -16,78 +16,96 @@ import java.util.concurrent.TimeUnit;
  * (bin/test runs 'npm ci' there), as a process on a free loopback port with in-memory storage.
  */
 final class AzuriteServer implements AutoCloseable {
-  static final String ACCOUNT = "devstoreaccount1";
-  /** Azurite's published development key: not a secret, but treated as one by the tests. */
-  static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-  static final Path BIN = Path.of("src/test/azurite/node_modules/.bin/azurite-blob");
+    static final String ACCOUNT = "devstoreaccount1";
+    /** Azurite's published development key: not a secret, but treated as one by the tests. */
+    static final String KEY =
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-  private final Path workDir;
-  private final boolean onDisk;
-  private Process process;
-  private int port;
+    static final Path BIN = Path.of("src/test/azurite/node_modules/.bin/azurite-blob");
 
-  AzuriteServer(Path workDir) {
-    this(workDir, false);
-  }
+    private final Path workDir;
+    private final boolean onDisk;
+    private Process process;
+    private int port;
 
-  /** @param onDisk keep blobs under workDir instead of in memory (for large benchmarks) */
-  AzuriteServer(Path workDir, boolean onDisk) {
-    this.workDir = workDir;
-    this.onDisk = onDisk;
-  }
-
-  static void assumeInstalled() {
-    assumeTrue(Files.isExecutable(BIN), "Azurite is not installed: run 'npm ci' in drivers/azure/src/test/azurite "
-        + "(bin/test does this when Node.js is present)");
-  }
-
-  AzuriteServer start(int fixedPort) throws IOException, InterruptedException {
-    assumeInstalled();
-    port = fixedPort == 0 ? LocalPorts.free() : fixedPort;
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(BIN.toAbsolutePath().toString(),
-        "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(port), "--skipApiVersionCheck", "--loose",
-        "--disableTelemetry", "--silent"));
-    if (onDisk) {
-      command.addAll(java.util.List.of("--location", Files.createDirectories(workDir.resolve("azurite-data")).toString()));
-    } else {
-      command.addAll(java.util.List.of("--inMemoryPersistence", "--extentMemoryLimit", "2048"));
+    AzuriteServer(Path workDir) {
+        this(workDir, false);
     }
-    process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("azurite.log").toFile()))
-        .start();
-    LocalPorts.awaitListening(port, process, java.time.Duration.ofSeconds(30), "Azurite (see azurite.log)");
-    return this;
-  }
 
-  int port() {
-    return port;
-  }
-
-  String endpoint() {
-    return "http://127.0.0.1:" + port + "/" + ACCOUNT;
-  }
-
-  String connectionString() {
-    return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint=" + endpoint() + ";";
-  }
-
-  BlobServiceClient admin() {
-    return new BlobServiceClientBuilder().endpoint(endpoint()).credential(new StorageSharedKeyCredential(ACCOUNT, KEY)).buildClient();
-  }
-
-  void stop() throws InterruptedException {
-    if (process != null) {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-      process = null;
+    /** @param onDisk keep blobs under workDir instead of in memory (for large benchmarks) */
+    AzuriteServer(Path workDir, boolean onDisk) {
+        this.workDir = workDir;
+        this.onDisk = onDisk;
     }
-  }
 
-  @Override
-  public void close() throws InterruptedException {
-    stop();
-  }
+    static void assumeInstalled() {
+        assumeTrue(
+                Files.isExecutable(BIN),
+                "Azurite is not installed: run 'npm ci' in drivers/azure/src/test/azurite "
+                        + "(bin/test does this when Node.js is present)");
+    }
+
+    AzuriteServer start(int fixedPort) throws IOException, InterruptedException {
+        assumeInstalled();
+        port = fixedPort == 0 ? LocalPorts.free() : fixedPort;
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                BIN.toAbsolutePath().toString(),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                String.valueOf(port),
+                "--skipApiVersionCheck",
+                "--loose",
+                "--disableTelemetry",
+                "--silent"));
+        if (onDisk) {
+            command.addAll(java.util.List.of(
+                    "--location",
+                    Files.createDirectories(workDir.resolve("azurite-data")).toString()));
+        } else {
+            command.addAll(java.util.List.of("--inMemoryPersistence", "--extentMemoryLimit", "2048"));
+        }
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        workDir.resolve("azurite.log").toFile()))
+                .start();
+        LocalPorts.awaitListening(port, process, java.time.Duration.ofSeconds(30), "Azurite (see azurite.log)");
+        return this;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + port + "/" + ACCOUNT;
+    }
+
+    String connectionString() {
+        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint="
+                + endpoint() + ";";
+    }
+
+    BlobServiceClient admin() {
+        return new BlobServiceClientBuilder()
+                .endpoint(endpoint())
+                .credential(new StorageSharedKeyCredential(ACCOUNT, KEY))
+                .buildClient();
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
 }

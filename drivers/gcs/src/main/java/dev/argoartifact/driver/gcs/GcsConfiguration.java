@@ -1,76 +1,81 @@
 package dev.argoartifact.driver.gcs;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.argoartifact.common.TransferSettings;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.config.Default;
 import dev.argoartifact.common.config.How;
+import dev.argoartifact.common.config.HttpEndpoint;
 import dev.argoartifact.common.config.KeyPrefix;
 import dev.argoartifact.common.config.Range;
 import dev.argoartifact.common.config.Required;
+import dev.argoartifact.common.config.SecretRef;
 import dev.argoartifact.common.config.Where;
 import dev.argoartifact.common.config.Who;
-import dev.argoartifact.common.secrets.SecretRef;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.argoartifact.common.transfer.TransferSettings;
 import java.util.regex.Pattern;
 
 /** Configuration of the Google Cloud Storage driver. */
 public record GcsConfiguration(
-    @Required @Where
-    @JsonPropertyDescription("Bucket holding the artifacts.")
-    String bucket,
-    @How(subPath = true)
-    @JsonPropertyDescription("Prefix under which every key lives, e.g. 'argo/'; a workflow's prefix goes below the operator's.")
-    String prefix,
-    @Where
-    @JsonPropertyDescription("Project of the bucket (optional; taken from the credentials otherwise).")
-    String projectId,
-    @Who
-    @JsonPropertyDescription("Project billed for requests to a requester-pays bucket.")
-    String userProject,
-    @Who
-    @JsonPropertyDescription("Service account key (JSON), as a secret reference. Without it, Application Default Credentials are used (GKE Workload Identity, metadata server, GOOGLE_APPLICATION_CREDENTIALS).")
-    SecretRef serviceAccountKey,
-    @Where(destination = true)
-    @JsonPropertyDescription("Endpoint override for private endpoints and emulators, e.g. https://storage.example.internal.")
-    String endpoint,
-    @How @Default("16777216") @Range(min = "262144", max = "1073741824")
-    @JsonPropertyDescription("Resumable upload chunk size in bytes, a multiple of 256 KiB.")
-    Integer chunkSize,
-    @How @Default("true")
-    @JsonPropertyDescription("Delete directories with batch requests of up to 100 objects; turn off for endpoints without the batch API.")
-    Boolean batchDelete,
-    @How
-    @JsonPropertyDescription("Parallelism and retries (parallelReadThreshold, parallelReadPartSize and maxUnflushedBytes tune ranged downloads).")
-    TransferSettings transfer) implements TransferSettings.Tunable {
+        @Required @Where @JsonPropertyDescription("Bucket holding the artifacts.")
+        String bucket,
 
-  /** Google's bucket naming rules, so a typo fails here and not as an opaque 400. */
-  private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$");
+        @How(subPath = true)
+        @JsonPropertyDescription(
+                "Prefix under which every key lives, e.g. 'argo/'; a workflow's prefix goes below the operator's.")
+        String prefix,
 
-  public GcsConfiguration {
-    if (bucket != null && (!BUCKET.matcher(bucket).matches() || bucket.contains("..") || bucket.startsWith("goog")
-        || (!bucket.contains(".") && bucket.length() > 63))) {
-      throw new ConfigurationException("bucket", "is not a valid bucket name: 3 to 63 lowercase letters, digits, "
-          + "'-', '_' and '.', starting and ending with a letter or digit, not starting with 'goog'");
-    }
-    KeyPrefix.validate("prefix", prefix);
-    if (endpoint != null) {
-      try {
-        URI uri = new URI(endpoint);
-        if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-          throw new ConfigurationException("endpoint", "must be an http(s) URL");
+        @Where @JsonPropertyDescription("Project of the bucket (optional; taken from the credentials otherwise).")
+        String projectId,
+
+        @Who @JsonPropertyDescription("Project billed for requests to a requester-pays bucket.")
+        String userProject,
+
+        @Who
+        @JsonPropertyDescription(
+                "Service account key (JSON), as a secret reference. Without it, Application Default Credentials are used (GKE Workload Identity, metadata server, GOOGLE_APPLICATION_CREDENTIALS).")
+        SecretRef serviceAccountKey,
+
+        @Where(destination = true)
+        @JsonPropertyDescription(
+                "Endpoint override for private endpoints and emulators, e.g. https://storage.example.internal.")
+        String endpoint,
+
+        @How
+        @Default("8388608")
+        @Range(min = "5242880", max = "268435456")
+        @JsonPropertyDescription(
+                "Part size in bytes of multipart uploads (objects up to one part go in one request); a stream buffers one part.")
+        Integer partSize,
+
+        @How
+        @Default("true")
+        @JsonPropertyDescription(
+                "Delete directories with batch requests of up to 100 objects; turn off for endpoints without the batch API.")
+        Boolean batchDelete,
+
+        @How
+        @JsonPropertyDescription(
+                "Parallelism and retries (parallelReadThreshold, parallelReadPartSize and maxUnflushedBytes tune ranged downloads).")
+        TransferSettings transfer)
+        implements TransferSettings.Tunable {
+
+    /** Google's bucket naming rules, so a typo fails here and not as an opaque 400. */
+    private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$");
+
+    public GcsConfiguration {
+        if (bucket != null
+                && (!BUCKET.matcher(bucket).matches()
+                        || bucket.contains("..")
+                        || bucket.startsWith("goog")
+                        || (!bucket.contains(".") && bucket.length() > 63))) {
+            throw new ConfigurationException(
+                    "bucket",
+                    "is not a valid bucket name: 3 to 63 lowercase letters, digits, "
+                            + "'-', '_' and '.', starting and ending with a letter or digit, not starting with 'goog'");
         }
-      } catch (URISyntaxException e) {
-        throw new ConfigurationException("endpoint", "is not a valid URL");
-      }
+        KeyPrefix.validate("prefix", prefix);
+        if (endpoint != null) {
+            HttpEndpoint.parse("endpoint", endpoint, "https://storage.example.internal");
+        }
     }
-    if (chunkSize != null && chunkSize % (256 * 1024) != 0) {
-      throw new ConfigurationException("chunkSize", "must be a multiple of 262144 (256 KiB)");
-    }
-  }
-
-  String normalizedPrefix() {
-    return KeyPrefix.normalize(prefix);
-  }
 }

@@ -2,6 +2,7 @@ package dev.argoartifact.driver.gcs;
 
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.cloud.ServiceOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import dev.argoartifact.common.ArtifactDriver;
@@ -9,83 +10,93 @@ import dev.argoartifact.common.Destination;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
-import dev.argoartifact.common.storage.StorageCapability;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /** Stores artifacts in Google Cloud Storage. */
 public final class GcsDriver implements ArtifactDriver<GcsConfiguration> {
-  /** How the client authenticates; decided from the configuration alone, without any network call. */
-  enum AuthMode { SERVICE_ACCOUNT_KEY, APPLICATION_DEFAULT }
-
-  private final Function<StorageOptions.Builder, Storage> factory;
-
-  public GcsDriver() {
-    this(builder -> builder.build().getService());
-  }
-
-  /** For tests: builds the Storage service from the options the driver prepared. */
-  GcsDriver(Function<StorageOptions.Builder, Storage> factory) {
-    this.factory = factory;
-  }
-
-  @Override
-  public String name() {
-    return "gcs";
-  }
-
-  @Override
-  public Class<GcsConfiguration> configurationType() {
-    return GcsConfiguration.class;
-  }
-
-  static AuthMode authMode(GcsConfiguration c) {
-    return c.serviceAccountKey() != null ? AuthMode.SERVICE_ACCOUNT_KEY : AuthMode.APPLICATION_DEFAULT;
-  }
-
-  @Override
-  public ArtifactStorage open(GcsConfiguration c, SecretResolver secrets) {
-    StorageOptions.Builder options = StorageOptions.newBuilder();
-    if (c.projectId() != null) {
-      options.setProjectId(c.projectId());
+    /** How the client authenticates; decided from the configuration alone, without any network call. */
+    enum AuthMode {
+        SERVICE_ACCOUNT_KEY,
+        APPLICATION_DEFAULT
     }
-    if (c.endpoint() != null) {
-      options.setHost(c.endpoint());
-    }
-    if (authMode(c) == AuthMode.SERVICE_ACCOUNT_KEY) {
-      options.setCredentials(serviceAccount(secrets.resolve("serviceAccountKey", c.serviceAccountKey()).bytes()));
-    }
-    // Without a key the client finds Application Default Credentials itself, on first use, so a
-    // driver that is only started (init containers, health checks) never probes the metadata server.
-    return new GcsStorage(factory.apply(options), c.bucket(), c.normalizedPrefix(), c.chunkSize(), c.userProject(),
-        c.batchDelete());
-  }
 
-  /** The JSON API's host (a service account key names its token server, inside the secret). */
-  @Override
-  public List<Destination> destinations(GcsConfiguration c) {
-    return List.of(Destination.host(c.endpoint() != null ? URI.create(c.endpoint()).getHost() : "storage.googleapis.com"));
-  }
+    private final Function<StorageOptions.Builder, Storage> factory;
 
-  /** Parses a service account key; a malformed one fails without echoing its content. */
-  static GoogleCredentials serviceAccount(byte[] json) {
-    try {
-      return ServiceAccountCredentials.fromStream(new ByteArrayInputStream(json));
-    } catch (IOException | RuntimeException e) {
-      String why = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-      // The parser's messages name missing fields; they never carry the key's values.
-      throw new ConfigurationException("serviceAccountKey", "is not a valid service account JSON key"
-          + (why.isBlank() || why.contains("{") ? "" : ": " + why));
+    public GcsDriver() {
+        this(builder -> builder.build().getService());
     }
-  }
 
-  @Override
-  public Set<StorageCapability> storageCapabilities() {
-    return EnumSet.of(StorageCapability.RANGED_READ, StorageCapability.BATCH_DELETE);
-  }
+    /** For tests: builds the Storage service from the options the driver prepared. */
+    GcsDriver(Function<StorageOptions.Builder, Storage> factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public String name() {
+        return "gcs";
+    }
+
+    @Override
+    public Class<GcsConfiguration> configurationType() {
+        return GcsConfiguration.class;
+    }
+
+    static AuthMode authMode(GcsConfiguration c) {
+        return c.serviceAccountKey() != null ? AuthMode.SERVICE_ACCOUNT_KEY : AuthMode.APPLICATION_DEFAULT;
+    }
+
+    @Override
+    public ArtifactStorage open(GcsConfiguration c, SecretResolver secrets) {
+        StorageOptions.Builder options = StorageOptions.newBuilder();
+        if (c.projectId() != null) {
+            options.setProjectId(c.projectId());
+        }
+        if (c.endpoint() != null) {
+            options.setHost(c.endpoint());
+        }
+        if (authMode(c) == AuthMode.SERVICE_ACCOUNT_KEY) {
+            options.setCredentials(serviceAccount(
+                    secrets.resolve("serviceAccountKey", c.serviceAccountKey()).bytes()));
+        }
+        // Without a key the client finds Application Default Credentials itself, on first use, so a
+        // driver that is only started (init containers, health checks) never probes the metadata server.
+        // One retry layer: the runtime's. The SDK tries each request once.
+        options.setRetrySettings(ServiceOptions.getNoRetrySettings());
+        Storage storage = factory.apply(options);
+        return c.batchDelete()
+                ? new GcsStorage.Batched(storage, c.bucket(), c.prefix(), c.partSize(), c.userProject())
+                : new GcsStorage(storage, c.bucket(), c.prefix(), c.partSize(), c.userProject());
+    }
+
+    /** The JSON API's host (a service account key names its token server, inside the secret). */
+    @Override
+    public List<Destination> destinations(GcsConfiguration c) {
+        return List.of(
+                Destination.host(c.endpoint() != null ? URI.create(c.endpoint()).getHost() : "storage.googleapis.com"));
+    }
+
+    /** Parses a service account key; a malformed one fails without echoing its content. */
+    static GoogleCredentials serviceAccount(byte[] json) {
+        try {
+            return ServiceAccountCredentials.fromStream(new ByteArrayInputStream(json));
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null
+                    ? ""
+                    : e.getMessage().lines().findFirst().orElse("");
+            // The parser's messages name missing fields; they never carry the key's values.
+            throw new ConfigurationException(
+                    "serviceAccountKey",
+                    "is not a valid service account JSON key" + (why.isBlank() || why.contains("{") ? "" : ": " + why));
+        }
+    }
+
+    /** With batch deletes; a configuration may turn them off ({@code batchDelete: false}). */
+    @Override
+    public Class<GcsStorage.Batched> storageType() {
+        return GcsStorage.Batched.class;
+    }
 }

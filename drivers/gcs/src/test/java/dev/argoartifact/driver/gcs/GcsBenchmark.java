@@ -1,13 +1,12 @@
 package dev.argoartifact.driver.gcs;
 
-import dev.argoartifact.common.semantics.LocalTree;
-import dev.argoartifact.testkit.bench.Measure;
-import dev.argoartifact.testkit.bench.SideBySide;
-
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import dev.argoartifact.common.transfer.LocalTree;
+import dev.argoartifact.testkit.bench.Measure;
+import dev.argoartifact.testkit.bench.SideBySide;
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.conformance.InProcessDriver;
 import dev.argoartifact.testkit.conformance.TestData;
@@ -21,52 +20,61 @@ import java.util.Locale;
  * parallel against one after another. Run with {@code bin/bench gcs [MiB] [rounds] [small files]}.
  */
 public final class GcsBenchmark {
-  private GcsBenchmark() {}
+    private GcsBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
-    long sizeMib = a.sizeMib();
-    int rounds = a.rounds();
-    int smallFiles = a.smallFiles();
-    Path work = Files.createTempDirectory("gcs-bench-");
-    Storage fake = LocalStorageHelper.getOptions().getService();
-    // Single-stream downloads, like the SDK's downloadTo, to measure the driver's own overhead;
-    // the parallel ranged download (for real networks) is measured separately below.
-    // The operator's bucket; workflows tune how they transfer, up to these maxima.
-    String operator = "bucket: bench\nbatchDelete: false\n"
-        + "policy: {authorMaxima: {transfer.parallelReadThreshold: '1099511627776', transfer.maxUnflushedBytes: '0'}}\n";
-    String configuration = "transfer: {parallelReadThreshold: 1099511627776}\n";
-    String ranged = "";
-    try (InProcessDriver driver = new InProcessDriver(new GcsDriver(options -> fake), work.resolve("plugin/socket"), operator)) {
-      ArtifactClient client = new ArtifactClient(driver.socket(), "gcs");
-      Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 3);
-      System.out.printf(Locale.ROOT, "gcs driver vs the SDK's createFrom/downloadTo on LocalStorageHelper (in process), %d MiB, %d rounds (medians)%n",
-          sizeMib, rounds);
-      SideBySide bench = new SideBySide();
-      bench.run(rounds, round -> {
-        BlobId id = BlobId.of("bench", "sdk-" + round);
-        Measure.syncDisks();
-        long t = System.nanoTime();
-        fake.createFrom(BlobInfo.newBuilder(id).build(), source, 16 << 20);
-        bench.baselineUp.add(Measure.secondsSince(t));
-        Path target = Files.createDirectories(work.resolve("sdk-in-" + round)).resolve("a.bin");
-        Measure.syncDisks();
-        t = System.nanoTime();
-        fake.downloadTo(id, target);
-        bench.baselineDown.add(Measure.secondsSince(t));
-        Files.delete(target);
-        fake.delete(id);
-      }, round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
-      bench.report(sizeMib, "the SDK", "SDK createFrom", "SDK downloadTo");
-      Measure.check(client.save(source, client.artifact(ranged, "ranged")));
-      // In parallel 16 MiB ranges, the default above 64 MiB.
-      Measure.flushedVersusKernelLoads(client, "ranged", work, rounds, bytes -> ranged + "transfer: {maxUnflushedBytes: " + bytes + "}\n");
-      Measure.check(client.delete(client.artifact(ranged, "ranged")));
+    public static void main(String[] args) throws Exception {
+        SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
+        long sizeMib = a.sizeMib();
+        int rounds = a.rounds();
+        int smallFiles = a.smallFiles();
+        Path work = Files.createTempDirectory("gcs-bench-");
+        Storage fake = LocalStorageHelper.getOptions().getService();
+        // Single-stream downloads, like the SDK's downloadTo, to measure the driver's own overhead;
+        // the parallel ranged download (for real networks) is measured separately below.
+        // The operator's bucket; workflows tune how they transfer, up to these maxima.
+        String operator = "bucket: bench\nbatchDelete: false\npartSize: 268435456\n"
+                + "policy: {authorMaxima: {transfer.parallelReadThreshold: '1099511627776', transfer.maxUnflushedBytes: '0'}}\n";
+        String configuration = "transfer: {parallelReadThreshold: 1099511627776}\n";
+        String ranged = "";
+        try (InProcessDriver driver =
+                new InProcessDriver(new GcsDriver(options -> fake), work.resolve("plugin/socket"), operator)) {
+            ArtifactClient client = new ArtifactClient(driver.socket(), "gcs");
+            Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 3);
+            System.out.printf(
+                    Locale.ROOT,
+                    "gcs driver vs the SDK's createFrom/downloadTo on LocalStorageHelper (in process), %d MiB, %d rounds (medians)%n",
+                    sizeMib,
+                    rounds);
+            SideBySide bench = new SideBySide();
+            bench.run(
+                    rounds,
+                    round -> {
+                        BlobId id = BlobId.of("bench", "sdk-" + round);
+                        Measure.syncDisks();
+                        long t = System.nanoTime();
+                        fake.createFrom(BlobInfo.newBuilder(id).build(), source, 16 << 20);
+                        bench.baselineUp.add(Measure.secondsSince(t));
+                        Path target = Files.createDirectories(work.resolve("sdk-in-" + round))
+                                .resolve("a.bin");
+                        Measure.syncDisks();
+                        t = System.nanoTime();
+                        fake.downloadTo(id, target);
+                        bench.baselineDown.add(Measure.secondsSince(t));
+                        Files.delete(target);
+                        fake.delete(id);
+                    },
+                    round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
+            bench.report(sizeMib, "the SDK", "SDK createFrom", "SDK downloadTo");
+            Measure.check(client.save(source, client.artifact(ranged, "ranged")));
+            // In parallel 16 MiB ranges, the default above 64 MiB.
+            Measure.flushedVersusKernelLoads(
+                    client, "ranged", work, rounds, bytes -> ranged + "transfer: {maxUnflushedBytes: " + bytes + "}\n");
+            Measure.check(client.delete(client.artifact(ranged, "ranged")));
 
-      Measure.smallFilesSerialVersusParallel(client, work, smallFiles, ranged + "transfer: {filesInFlight: 1}\n", ranged);
-    } finally {
-      LocalTree.delete(work);
+            Measure.smallFilesSerialVersusParallel(
+                    client, work, smallFiles, ranged + "transfer: {filesInFlight: 1}\n", ranged);
+        } finally {
+            LocalTree.delete(work);
+        }
     }
-  }
-
 }

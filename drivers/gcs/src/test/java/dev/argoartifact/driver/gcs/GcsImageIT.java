@@ -17,62 +17,71 @@ import org.junit.jupiter.api.Test;
  * {@link GcsLoopbackApi} on the host's loopback, through the SDK's real HTTP transport.
  */
 class GcsImageIT extends DriverImageChecks {
-  @Override
-  protected String driver() {
-    return "gcs";
-  }
-
-  @Override
-  protected long sizeBudgetMegabytes() {
-    return 75;
-  }
-
-  @Override
-  protected String badConfiguration() {
-    return "chunkSize: 1000\n";
-  }
-
-  @Override
-  protected String badConfigurationMessage() {
-    return "field 'chunkSize' must be between 262144 and 1073741824";
-  }
-
-  private GcsLoopbackApi bucket;
-
-  @Override
-  protected String operatorConfiguration() throws Exception {
-    if (bucket == null) {
-      bucket = new GcsLoopbackApi(work.resolve("gcs-bucket"));
+    @Override
+    protected String driver() {
+        return "gcs";
     }
-    return bucket.bucketConfiguration(work);
-  }
 
-  @AfterAll
-  void stopBucket() throws Exception {
-    if (bucket != null) {
-      bucket.close();
+    @Override
+    protected long sizeBudgetMegabytes() {
+        return 75;
     }
-  }
 
-  @Test
-  void theImageSpeaksTheJsonApiOverHttp() throws Exception {
-    try (GcsLoopbackApi api = new GcsLoopbackApi(work.resolve("json-api-bucket"))) {
-      // The operator lets workflows pick their bucket: one answers 503 twice, another does not exist.
-      ArtifactClient client = start(pluginDirectory("json-api"), List.of("--network=host"),
-          api.configuration(work, "flaky-bucket") + "policy: {authorFields: [bucket]}\n");
-      Path target = work.resolve("ok.txt");
-      assertThat(client.load(client.artifact("", "ok.txt"), target))
-          .as("requests %s", api.requests).isEqualTo(new Reply(true, ""));
-      assertThat(Files.readString(target)).isEqualTo(GcsLoopbackApi.OK_TXT);
-      assertThat(api.flakyMetadataCalls.get()).as("two 503s, then the answer").isEqualTo(3);
-
-      Path file = Files.writeString(work.resolve("out.txt"), "data");
-      Reply save = client.save(file, client.artifact("bucket: missing-bucket", "runs/out.txt"));
-      assertThat(save.success()).isFalse();
-      assertThat(save.error()).contains("bucket 'missing-bucket'").contains("The specified bucket does not exist")
-          .doesNotContain(GcsLoopbackApi.TOKEN);
-      assertThat(api.authorizations).as("every storage request carries the token exchanged for the key")
-          .isNotEmpty().allMatch(("Bearer " + GcsLoopbackApi.TOKEN)::equals);
+    @Override
+    protected String badConfiguration() {
+        return "partSize: 1000\n";
     }
-  }
+
+    @Override
+    protected String badConfigurationMessage() {
+        return "field 'partSize' must be between 5242880 and 268435456";
+    }
+
+    private GcsLoopbackApi bucket;
+
+    @Override
+    protected String operatorConfiguration() throws Exception {
+        if (bucket == null) {
+            bucket = new GcsLoopbackApi(work.resolve("gcs-bucket"));
+        }
+        return bucket.bucketConfiguration(work);
+    }
+
+    @AfterAll
+    void stopBucket() throws Exception {
+        if (bucket != null) {
+            bucket.close();
+        }
+    }
+
+    @Test
+    void theImageSpeaksTheJsonApiOverHttp() throws Exception {
+        try (GcsLoopbackApi api = new GcsLoopbackApi(work.resolve("json-api-bucket"))) {
+            // The operator lets workflows pick their bucket: one answers 503 twice, another does not exist.
+            ArtifactClient client = start(
+                    pluginDirectory("json-api"),
+                    List.of("--network=host"),
+                    api.configuration(work, "flaky-bucket") + "policy: {authorFields: [bucket]}\n");
+            Path target = work.resolve("ok.txt");
+            assertThat(client.load(client.artifact("", "ok.txt"), target))
+                    .as("requests %s", api.requests)
+                    .isEqualTo(new Reply(true, ""));
+            assertThat(Files.readString(target)).isEqualTo(GcsLoopbackApi.OK_TXT);
+            assertThat(api.flakyMetadataCalls.get())
+                    .as("two 503s, then the answer")
+                    .isEqualTo(3);
+
+            Path file = Files.writeString(work.resolve("out.txt"), "data");
+            Reply save = client.save(file, client.artifact("bucket: missing-bucket", "runs/out.txt"));
+            assertThat(save.success()).isFalse();
+            assertThat(save.error())
+                    .contains("bucket 'missing-bucket'")
+                    .contains("The specified bucket does not exist")
+                    .doesNotContain(GcsLoopbackApi.TOKEN);
+            assertThat(api.authorizations)
+                    .as("every storage request carries the token exchanged for the key")
+                    .isNotEmpty()
+                    .allMatch(("Bearer " + GcsLoopbackApi.TOKEN)::equals);
+        }
+    }
 }

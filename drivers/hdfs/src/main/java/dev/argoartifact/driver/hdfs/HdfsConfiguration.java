@@ -1,15 +1,19 @@
 package dev.argoartifact.driver.hdfs;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.argoartifact.common.TransferSettings;
+import dev.argoartifact.common.config.AbsolutePath;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.config.Default;
+import dev.argoartifact.common.config.HostPorts;
 import dev.argoartifact.common.config.How;
+import dev.argoartifact.common.config.OneOf;
+import dev.argoartifact.common.config.OnlyWith;
 import dev.argoartifact.common.config.Range;
 import dev.argoartifact.common.config.Required;
+import dev.argoartifact.common.config.SecretRef;
 import dev.argoartifact.common.config.Where;
 import dev.argoartifact.common.config.Who;
-import dev.argoartifact.common.secrets.SecretRef;
+import dev.argoartifact.common.transfer.TransferSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,174 +21,169 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Configuration of the HDFS driver. */
+@OneOf({"user", "kerberos"})
 public record HdfsConfiguration(
-    @Required @Where(destination = true)
-    @JsonPropertyDescription("NameNode RPC addresses as host:port (port 8020 when omitted). Two or more form an HA nameservice with client-side failover.")
-    List<String> addresses,
-    @Where
-    @JsonPropertyDescription("Logical name of the HA nameservice the addresses belong to (default 'argo-artifact' when there are several addresses). Must match the name in Kerberos service principals that use it.")
-    String nameservice,
-    @Required @Where
-    @JsonPropertyDescription("Absolute HDFS directory under which all keys live.")
-    String basePath,
-    @Who
-    @JsonPropertyDescription("User for simple (non-Kerberos) authentication. Files are created as this user. Not used with kerberos.")
-    String user,
-    @Who
-    @JsonPropertyDescription("Kerberos authentication from a keytab. Mutually exclusive with user.")
-    Kerberos kerberos,
-    @Who
-    @JsonPropertyDescription("SASL protection of DataNode transfers on a Kerberos cluster: authentication, integrity or privacy (dfs.data.transfer.protection). Must match the cluster.")
-    String dataTransferProtection,
-    @Who
-    @JsonPropertyDescription("SASL protection of NameNode RPC on a Kerberos cluster: authentication, integrity or privacy (hadoop.rpc.protection). Must match the cluster.")
-    String rpcProtection,
-    @How @Range(min = "1", max = "512")
-    @JsonPropertyDescription("Replication factor of new files (unset: the cluster's dfs.replication).")
-    Integer replication,
-    @How @Range(min = "1048576")
-    @JsonPropertyDescription("Block size of new files in bytes, a multiple of 512 (unset: the cluster's dfs.blocksize).")
-    Long blockSize,
-    @How @Default("30s") @Range(min = "1s", max = "1h")
-    @JsonPropertyDescription("A NameNode or DataNode that stays silent this long fails the call as a transient error, which is retried.")
-    Duration timeout,
-    @Where(operatorOnly = true)
-    @JsonPropertyDescription("Escape hatch, for the operator only: any other Hadoop client setting (key: value), applied before the typed fields. Keys owned by a typed field are refused; ${...} in values is taken literally.")
-    Map<String, String> hadoopConfig,
-    @How
-    @JsonPropertyDescription("Parallelism and retries.")
-    TransferSettings transfer) implements TransferSettings.Tunable {
+        @Required
+        @Where(destination = true)
+        @JsonPropertyDescription(
+                "NameNode RPC addresses as host:port (port 8020 when omitted). Two or more form an HA nameservice with client-side failover.")
+        List<String> addresses,
 
-  static final String DEFAULT_NAMESERVICE = "argo-artifact";
-  static final Set<String> PROTECTIONS = Set.of("authentication", "integrity", "privacy");
-  private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9._-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
-  private static final Pattern NAMESERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*");
+        @Where
+        @JsonPropertyDescription(
+                "Logical name of the HA nameservice the addresses belong to (default 'argo-artifact' when there are several addresses). Must match the name in Kerberos service principals that use it.")
+        String nameservice,
 
-  /**
-   * Hadoop keys the typed fields set; giving them in hadoopConfig would make two sources of truth
-   * (and an authentication setting there would bypass the Kerberos checks below).
-   */
-  static final Map<String, String> OWNED_KEYS = Map.ofEntries(
-      Map.entry("fs.defaultFS", "addresses"),
-      Map.entry("dfs.nameservices", "nameservice"),
-      Map.entry("hadoop.security.authentication", "kerberos"),
-      Map.entry("hadoop.security.authorization", "kerberos"),
-      Map.entry("dfs.namenode.kerberos.principal", "kerberos.namenodePrincipal"),
-      Map.entry("dfs.data.transfer.protection", "dataTransferProtection"),
-      Map.entry("hadoop.rpc.protection", "rpcProtection"),
-      Map.entry("dfs.replication", "replication"),
-      Map.entry("dfs.blocksize", "blockSize"));
+        @Required @AbsolutePath @Where @JsonPropertyDescription("Absolute HDFS directory under which all keys live.")
+        String basePath,
 
-  public HdfsConfiguration {
-    if (addresses != null) {
-      if (addresses.isEmpty()) {
-        throw new ConfigurationException("addresses", "needs at least one NameNode host:port");
-      }
-      for (int i = 0; i < addresses.size(); i++) {
-        String a = addresses.get(i);
-        if (a == null || !HOST_PORT.matcher(a).matches() || a.contains("://")) {
-          throw new ConfigurationException("addresses[" + i + "]", "must be host:port (for example namenode.example.com:8020), without a scheme");
+        @Who
+        @JsonPropertyDescription(
+                "User for simple (non-Kerberos) authentication. Files are created as this user. Not used with kerberos.")
+        String user,
+
+        @Who @JsonPropertyDescription("Kerberos authentication from a keytab. Mutually exclusive with user.")
+        Kerberos kerberos,
+
+        @Who
+        @OnlyWith("kerberos")
+        @JsonPropertyDescription(
+                "SASL protection of DataNode transfers on a Kerberos cluster: authentication, integrity or privacy (dfs.data.transfer.protection). Must match the cluster.")
+        String dataTransferProtection,
+
+        @Who
+        @OnlyWith("kerberos")
+        @JsonPropertyDescription(
+                "SASL protection of NameNode RPC on a Kerberos cluster: authentication, integrity or privacy (hadoop.rpc.protection). Must match the cluster.")
+        String rpcProtection,
+
+        @How
+        @Range(min = "1", max = "512")
+        @JsonPropertyDescription("Replication factor of new files (unset: the cluster's dfs.replication).")
+        Integer replication,
+
+        @How
+        @Range(min = "1048576")
+        @JsonPropertyDescription(
+                "Block size of new files in bytes, a multiple of 512 (unset: the cluster's dfs.blocksize).")
+        Long blockSize,
+
+        @How
+        @Default("30s")
+        @Range(min = "1s", max = "1h")
+        @JsonPropertyDescription(
+                "A NameNode or DataNode that stays silent this long fails the call as a transient error, which is retried.")
+        Duration timeout,
+
+        @Where(operatorOnly = true)
+        @JsonPropertyDescription(
+                "Escape hatch, for the operator only: any other Hadoop client setting (key: value), applied before the typed fields. Keys owned by a typed field are refused; ${...} in values is taken literally.")
+        Map<String, String> hadoopConfig,
+
+        @How @JsonPropertyDescription("Parallelism and retries.")
+        TransferSettings transfer)
+        implements TransferSettings.Tunable {
+
+    static final String DEFAULT_NAMESERVICE = "argo-artifact";
+    static final Set<String> PROTECTIONS = Set.of("authentication", "integrity", "privacy");
+    private static final Pattern NAMESERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*");
+
+    /**
+     * Hadoop keys the typed fields set; giving them in hadoopConfig would make two sources of truth
+     * (and an authentication setting there would bypass the Kerberos checks below).
+     */
+    static final Map<String, String> OWNED_KEYS = Map.ofEntries(
+            Map.entry("fs.defaultFS", "addresses"),
+            Map.entry("dfs.nameservices", "nameservice"),
+            Map.entry("hadoop.security.authentication", "kerberos"),
+            Map.entry("hadoop.security.authorization", "kerberos"),
+            Map.entry("dfs.namenode.kerberos.principal", "kerberos.namenodePrincipal"),
+            Map.entry("dfs.data.transfer.protection", "dataTransferProtection"),
+            Map.entry("hadoop.rpc.protection", "rpcProtection"),
+            Map.entry("dfs.replication", "replication"),
+            Map.entry("dfs.blocksize", "blockSize"));
+
+    public HdfsConfiguration {
+        if (addresses != null) {
+            HostPorts.validate("addresses", addresses, "namenode.example.com:8020");
         }
-        int colon = a.lastIndexOf(':');
-        if (colon > 0 && !a.endsWith("]") && a.charAt(colon - 1) != ':') {
-          int port = Integer.parseInt(a.substring(colon + 1));
-          if (port < 1 || port > 65535) {
-            throw new ConfigurationException("addresses[" + i + "]", "has a port outside 1 to 65535");
-          }
+        if (nameservice != null && !NAMESERVICE.matcher(nameservice).matches()) {
+            throw new ConfigurationException(
+                    "nameservice", "must be a plain name of letters, digits and '-' (it becomes hdfs://<nameservice>)");
         }
-      }
-      if (addresses.stream().distinct().count() != addresses.size()) {
-        throw new ConfigurationException("addresses", "lists the same NameNode twice");
-      }
-    }
-    if (nameservice != null && !NAMESERVICE.matcher(nameservice).matches()) {
-      throw new ConfigurationException("nameservice", "must be a plain name of letters, digits and '-' (it becomes hdfs://<nameservice>)");
-    }
-    if (basePath != null && !basePath.startsWith("/")) {
-      throw new ConfigurationException("basePath", "must be an absolute path (starting with '/')");
-    }
-    if ((user == null) == (kerberos == null)) {
-      throw new ConfigurationException(null, user == null
-          ? "one of 'user' (simple authentication) and 'kerberos' is required"
-          : "give only one of 'user' (simple authentication) and 'kerberos'");
-    }
-    if (user != null && user.isBlank()) {
-      throw new ConfigurationException("user", "must not be empty");
-    }
-    checkProtection("dataTransferProtection", dataTransferProtection, kerberos);
-    checkProtection("rpcProtection", rpcProtection, kerberos);
-    if (blockSize != null && blockSize % 512 != 0) {
-      throw new ConfigurationException("blockSize", "must be a multiple of 512 bytes");
-    }
-    if (hadoopConfig != null) {
-      for (Map.Entry<String, String> e : hadoopConfig.entrySet()) {
-        String owner = OWNED_KEYS.get(e.getKey());
-        if (owner != null) {
-          throw new ConfigurationException("hadoopConfig." + e.getKey(), "is set by the typed field '" + owner + "': use that field instead");
+        for (String field : new String[] {"dataTransferProtection", "rpcProtection"}) {
+            String value = field.equals("rpcProtection") ? rpcProtection : dataTransferProtection;
+            if (value != null && !PROTECTIONS.contains(value)) {
+                throw new ConfigurationException(field, "must be one of authentication, integrity, privacy");
+            }
         }
-        if (e.getKey().startsWith("dfs.namenode.rpc-address.") || e.getKey().startsWith("dfs.ha.namenodes.")) {
-          throw new ConfigurationException("hadoopConfig." + e.getKey(), "is derived from 'addresses' and 'nameservice': use those fields instead");
+        if (blockSize != null && blockSize % 512 != 0) {
+            throw new ConfigurationException("blockSize", "must be a multiple of 512 bytes");
         }
-        if (e.getValue() == null) {
-          throw new ConfigurationException("hadoopConfig." + e.getKey(), "needs a value");
+        if (hadoopConfig != null) {
+            for (Map.Entry<String, String> e : hadoopConfig.entrySet()) {
+                String owner = OWNED_KEYS.get(e.getKey());
+                if (owner != null) {
+                    throw new ConfigurationException(
+                            "hadoopConfig." + e.getKey(),
+                            "is set by the typed field '" + owner + "': use that field instead");
+                }
+                if (e.getKey().startsWith("dfs.namenode.rpc-address.")
+                        || e.getKey().startsWith("dfs.ha.namenodes.")) {
+                    throw new ConfigurationException(
+                            "hadoopConfig." + e.getKey(),
+                            "is derived from 'addresses' and 'nameservice': use those fields instead");
+                }
+                if (e.getValue() == null) {
+                    throw new ConfigurationException("hadoopConfig." + e.getKey(), "needs a value");
+                }
+            }
         }
-      }
     }
-  }
 
-  private static void checkProtection(String field, String value, Kerberos kerberos) {
-    if (value == null) {
-      return;
+    /** hdfs://host:port for one NameNode, hdfs://nameservice for several. */
+    String fileSystemUri() {
+        return highAvailability()
+                ? "hdfs://" + nameserviceOrDefault()
+                : "hdfs://" + HostPorts.withPort(addresses.getFirst(), 8020);
     }
-    if (!PROTECTIONS.contains(value)) {
-      throw new ConfigurationException(field, "must be one of authentication, integrity, privacy");
+
+    boolean highAvailability() {
+        return addresses.size() > 1 || nameservice != null;
     }
-    if (kerberos == null) {
-      throw new ConfigurationException(field, "only applies to a Kerberos cluster: set 'kerberos' too, or remove it");
+
+    String nameserviceOrDefault() {
+        return nameservice != null ? nameservice : DEFAULT_NAMESERVICE;
     }
-  }
 
-  /** hdfs://host:port for one NameNode, hdfs://nameservice for several. */
-  String fileSystemUri() {
-    return highAvailability() ? "hdfs://" + nameserviceOrDefault() : "hdfs://" + withPort(addresses.getFirst());
-  }
+    /** Kerberos login from a keytab. */
+    public record Kerberos(
+            @Required
+            @JsonPropertyDescription("The client's principal, name@REALM (for example argo/workflows@EXAMPLE.COM).")
+            String principal,
 
-  boolean highAvailability() {
-    return addresses.size() > 1 || nameservice != null;
-  }
+            @Required @JsonPropertyDescription("The principal's keytab, as a secret reference (binary keytab file).")
+            SecretRef keytab,
 
-  String nameserviceOrDefault() {
-    return nameservice != null ? nameservice : DEFAULT_NAMESERVICE;
-  }
+            @Required
+            @JsonPropertyDescription(
+                    "krb5.conf naming the realm's KDCs, as a secret reference (usually file: from a mounted ConfigMap). One krb5.conf per driver process.")
+            SecretRef krb5Conf,
 
-  static String withPort(String address) {
-    boolean hasPort = address.startsWith("[") ? address.contains("]:") : address.contains(":");
-    return hasPort ? address : address + ":8020";
-  }
+            @Required
+            @JsonPropertyDescription(
+                    "The NameNode's service principal, for example nn/_HOST@EXAMPLE.COM (dfs.namenode.kerberos.principal).")
+            String namenodePrincipal) {
 
-
-  /** Kerberos login from a keytab. */
-  public record Kerberos(
-      @Required
-      @JsonPropertyDescription("The client's principal, name@REALM (for example argo/workflows@EXAMPLE.COM).")
-      String principal,
-      @Required
-      @JsonPropertyDescription("The principal's keytab, as a secret reference (binary keytab file).")
-      SecretRef keytab,
-      @Required
-      @JsonPropertyDescription("krb5.conf naming the realm's KDCs, as a secret reference (usually file: from a mounted ConfigMap). One krb5.conf per driver process.")
-      SecretRef krb5Conf,
-      @Required
-      @JsonPropertyDescription("The NameNode's service principal, for example nn/_HOST@EXAMPLE.COM (dfs.namenode.kerberos.principal).")
-      String namenodePrincipal) {
-
-    public Kerberos {
-      if (principal != null && !principal.matches("[^@\\s]+@[^@\\s]+")) {
-        throw new ConfigurationException("principal", "must be name@REALM (the realm is required, for example argo@EXAMPLE.COM)");
-      }
-      if (namenodePrincipal != null && !namenodePrincipal.matches("[^@\\s]+@[^@\\s]+")) {
-        throw new ConfigurationException("namenodePrincipal", "must be service/host@REALM (for example nn/_HOST@EXAMPLE.COM)");
-      }
+        public Kerberos {
+            if (principal != null && !principal.matches("[^@\\s]+@[^@\\s]+")) {
+                throw new ConfigurationException(
+                        "principal", "must be name@REALM (the realm is required, for example argo@EXAMPLE.COM)");
+            }
+            if (namenodePrincipal != null && !namenodePrincipal.matches("[^@\\s]+@[^@\\s]+")) {
+                throw new ConfigurationException(
+                        "namenodePrincipal", "must be service/host@REALM (for example nn/_HOST@EXAMPLE.COM)");
+            }
+        }
     }
-  }
 }

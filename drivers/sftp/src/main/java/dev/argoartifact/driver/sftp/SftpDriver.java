@@ -2,50 +2,44 @@ package dev.argoartifact.driver.sftp;
 
 import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.Destination;
-import dev.argoartifact.common.config.BasePath;
-import dev.argoartifact.common.secrets.Secret;
+import dev.argoartifact.common.pool.ChannelPool;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
-import dev.argoartifact.common.storage.StorageCapability;
-import java.nio.charset.StandardCharsets;
-import java.util.EnumSet;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /** Stores artifacts on an SFTP server. */
 public final class SftpDriver implements ArtifactDriver<SftpConfiguration> {
-  @Override
-  public String name() {
-    return "sftp";
-  }
+    /** An SSH connection left idle this long is closed, so connections last about as long as operations. */
+    static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
 
-  @Override
-  public Class<SftpConfiguration> configurationType() {
-    return SftpConfiguration.class;
-  }
-
-  @Override
-  public ArtifactStorage open(SftpConfiguration c, SecretResolver secrets) {
-    Secret password = c.password() == null ? null : secrets.resolve("password", c.password());
-    Secret privateKey = c.privateKey() == null ? null : secrets.resolve("privateKey", c.privateKey());
-    Secret passphrase = c.passphrase() == null ? null : secrets.resolve("passphrase", c.passphrase());
-    byte[] knownHosts = null;
-    if (c.knownHosts() != null) {
-      knownHosts = c.knownHosts().entries() != null
-          ? c.knownHosts().entries().getBytes(StandardCharsets.UTF_8)
-          : secrets.resolve("knownHosts", c.knownHosts().reference()).bytes();
+    @Override
+    public String name() {
+        return "sftp";
     }
-    SftpConnection connection = new SftpConnection(c, password, privateKey, passphrase, knownHosts);
-    return new SftpStorage(connection, BasePath.normalize(c.basePath()));
-  }
 
-  @Override
-  public List<Destination> destinations(SftpConfiguration c) {
-    return List.of(Destination.host(c.host()));
-  }
+    @Override
+    public Class<SftpConfiguration> configurationType() {
+        return SftpConfiguration.class;
+    }
 
-  @Override
-  public Set<StorageCapability> storageCapabilities() {
-    return EnumSet.of(StorageCapability.DIRECTORY_DELETE);
-  }
+    @Override
+    public ArtifactStorage open(SftpConfiguration c, SecretResolver secrets) {
+        String endpoint = c.host() + ":" + c.port();
+        SftpConnector connector = new SftpConnector(c, secrets, endpoint);
+        return new SftpStorage(
+                new ChannelPool<>("sftp-" + endpoint, c.channelsInFlight(), IDLE_CLOSE, connector),
+                endpoint,
+                c.basePath());
+    }
+
+    @Override
+    public Class<SftpStorage> storageType() {
+        return SftpStorage.class;
+    }
+
+    @Override
+    public List<Destination> destinations(SftpConfiguration c) {
+        return List.of(Destination.host(c.host()));
+    }
 }

@@ -10,55 +10,55 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /** Apache MINA SSHD with its SFTP subsystem, serving a local directory as "/", in the test JVM. */
 final class MinaSftpServer implements AutoCloseable {
-  static final String USER = "argo";
+    static final String USER = "argo";
 
-  private final Path root;
-  private final SshKeys hostKey;
-  private final String password;
-  private final Path authorizedKeys;
-  private SshServer server;
-  private int port;
+    private final Path root;
+    private final SshKeys hostKey;
+    private final String password;
+    private final Path authorizedKeys;
+    private SshServer server;
+    private int port;
 
-  MinaSftpServer(Path root, SshKeys hostKey, String password, Path authorizedKeys) {
-    this.root = root;
-    this.hostKey = hostKey;
-    this.password = password;
-    this.authorizedKeys = authorizedKeys;
-  }
-
-  /** Starts on {@code fixedPort}, or on a free port when it is 0. */
-  MinaSftpServer start(int fixedPort) throws IOException {
-    server = SshServer.setUpDefaultServer();
-    server.setHost("127.0.0.1");
-    server.setPort(fixedPort);
-    server.setKeyPairProvider(new FileKeyPairProvider(hostKey.privateKey()));
-    server.setPasswordAuthenticator((user, given, session) -> USER.equals(user) && password.equals(given));
-    server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(authorizedKeys));
-    server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
-    server.setFileSystemFactory(new org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory(root));
-    server.start();
-    port = server.getPort();
-    return this;
-  }
-
-  int port() {
-    return port;
-  }
-
-  String knownHostsLine() {
-    return hostKey.knownHostsLine("127.0.0.1", port);
-  }
-
-  /** Stops at once, dropping every connection, as a crashed or restarted server does. */
-  void stop() throws IOException {
-    if (server != null) {
-      server.stop(true);
-      server = null;
+    MinaSftpServer(Path root, SshKeys hostKey, String password, Path authorizedKeys) {
+        this.root = root;
+        this.hostKey = hostKey;
+        this.password = password;
+        this.authorizedKeys = authorizedKeys;
     }
-  }
 
-  @Override
-  public void close() throws IOException {
-    stop();
-  }
+    /** Starts on {@code fixedPort}, or on a free port when it is 0. */
+    MinaSftpServer start(int fixedPort) throws IOException {
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(fixedPort);
+        server.setKeyPairProvider(new FileKeyPairProvider(hostKey.privateKey()));
+        server.setPasswordAuthenticator((user, given, session) -> USER.equals(user) && password.equals(given));
+        server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(authorizedKeys));
+        server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        server.setFileSystemFactory(new org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory(root));
+        server.start();
+        port = server.getPort();
+        return this;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String knownHostsLine() {
+        return hostKey.knownHostsLine("127.0.0.1", port);
+    }
+
+    /** Stops at once, dropping every connection, as a crashed or restarted server does. */
+    void stop() throws IOException {
+        if (server != null) {
+            server.stop(true);
+            server = null;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop();
+    }
 }

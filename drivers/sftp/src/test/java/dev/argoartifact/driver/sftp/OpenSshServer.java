@@ -1,7 +1,7 @@
 package dev.argoartifact.driver.sftp;
 
-import java.io.IOException;
 import dev.argoartifact.testkit.conformance.LocalPorts;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -11,70 +11,78 @@ import java.util.concurrent.TimeUnit;
  * port with its own configuration, host key and authorized key, serving SFTP with internal-sftp.
  */
 final class OpenSshServer implements AutoCloseable {
-  static final Path SSHD = Path.of("/usr/sbin/sshd");
+    static final Path SSHD = Path.of("/usr/sbin/sshd");
 
-  private final Path dir;
-  private final SshKeys hostKey;
-  private final int port;
-  private Process process;
+    private final Path dir;
+    private final SshKeys hostKey;
+    private final int port;
+    private Process process;
 
-  OpenSshServer(Path dir, SshKeys hostKey, SshKeys clientKey) throws IOException {
-    this.dir = dir;
-    this.hostKey = hostKey;
-    this.port = LocalPorts.free();
-    Files.writeString(dir.resolve("authorized_keys"), clientKey.typeAndKey() + "\n");
-    Files.writeString(dir.resolve("sshd_config"), String.join("\n",
-        "Port " + port,
-        "ListenAddress 127.0.0.1",
-        "HostKey " + hostKey.privateKey(),
-        "PidFile " + dir.resolve("sshd.pid"),
-        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-        "StrictModes no",
-        "UsePAM no",
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "PubkeyAuthentication yes",
-        "PermitRootLogin prohibit-password",
-        "Subsystem sftp internal-sftp",
-        "MaxSessions 10",
-        "LogLevel ERROR",
-        ""));
-  }
-
-  static boolean installed() {
-    return Files.isExecutable(SSHD);
-  }
-
-  OpenSshServer start() throws IOException, InterruptedException {
-    // sshd insists on its privilege-separation directory even when run like this.
-    Files.createDirectories(Path.of("/run/sshd"));
-    process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("sshd.log").toFile())
-        .start();
-    LocalPorts.awaitListening(port, process, java.time.Duration.ofSeconds(10), "sshd (see sshd.log)");
-    return this;
-  }
-
-  int port() {
-    return port;
-  }
-
-  String knownHostsLine() {
-    return hostKey.knownHostsLine("127.0.0.1", port);
-  }
-
-  static String user() {
-    return System.getProperty("user.name");
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    if (process != null) {
-      process.destroy();
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+    OpenSshServer(Path dir, SshKeys hostKey, SshKeys clientKey) throws IOException {
+        this.dir = dir;
+        this.hostKey = hostKey;
+        this.port = LocalPorts.free();
+        Files.writeString(dir.resolve("authorized_keys"), clientKey.typeAndKey() + "\n");
+        Files.writeString(
+                dir.resolve("sshd_config"),
+                String.join(
+                        "\n",
+                        "Port " + port,
+                        "ListenAddress 127.0.0.1",
+                        "HostKey " + hostKey.privateKey(),
+                        "PidFile " + dir.resolve("sshd.pid"),
+                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                        "StrictModes no",
+                        "UsePAM no",
+                        "PasswordAuthentication no",
+                        "KbdInteractiveAuthentication no",
+                        "PubkeyAuthentication yes",
+                        "PermitRootLogin prohibit-password",
+                        "Subsystem sftp internal-sftp",
+                        "MaxSessions 10",
+                        "LogLevel ERROR",
+                        ""));
     }
-  }
+
+    static boolean installed() {
+        return Files.isExecutable(SSHD);
+    }
+
+    OpenSshServer start() throws IOException, InterruptedException {
+        // sshd insists on its privilege-separation directory even when run like this.
+        Files.createDirectories(Path.of("/run/sshd"));
+        process = new ProcessBuilder(
+                        SSHD.toString(),
+                        "-D",
+                        "-e",
+                        "-f",
+                        dir.resolve("sshd_config").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd.log").toFile())
+                .start();
+        LocalPorts.awaitListening(port, process, java.time.Duration.ofSeconds(10), "sshd (see sshd.log)");
+        return this;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String knownHostsLine() {
+        return hostKey.knownHostsLine("127.0.0.1", port);
+    }
+
+    static String user() {
+        return System.getProperty("user.name");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
 }

@@ -1,9 +1,8 @@
 package dev.argoartifact.driver.sftp;
 
-import dev.argoartifact.common.semantics.LocalTree;
+import dev.argoartifact.common.transfer.LocalTree;
 import dev.argoartifact.testkit.bench.Measure;
 import dev.argoartifact.testkit.bench.SideBySide;
-
 import dev.argoartifact.testkit.client.ArtifactClient;
 import dev.argoartifact.testkit.conformance.DriverLauncher;
 import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
@@ -22,95 +21,139 @@ import java.util.concurrent.TimeUnit;
  * the same driver made serial (one file at a time, one channel). Run with {@code bin/bench sftp}.
  */
 public final class SftpBenchmark {
-  private SftpBenchmark() {}
+    private SftpBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
-    long sizeMib = a.sizeMib();
-    int rounds = a.rounds();
-    int smallFiles = a.smallFiles();
-    Path work = Files.createTempDirectory("sftp-bench-");
-    try {
-      run(work, sizeMib, rounds, smallFiles);
-    } finally {
-      LocalTree.delete(work);
-    }
-  }
-
-  private static void run(Path work, long sizeMib, int rounds, int smallFiles) throws Exception {
-    Path base = Files.createDirectories(work.resolve("server"));
-    SshKeys clientKey = SshKeys.generate(work, "client_key");
-    Path knownHosts = work.resolve("known_hosts");
-    try (OpenSshServer sshd = new OpenSshServer(work, SshKeys.generate(work, "host_key"), clientKey).start()) {
-      Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
-      String configuration = SftpFixture.configuration(sshd.port(), OpenSshServer.user(), base.toString(),
-          sshd.knownHostsLine(), "privateKey: {file: " + clientKey.privateKey() + "}");
-      Path socket = work.resolve("plugin/socket");
-      // The operator's configuration, with room for the tuning the variants below try.
-      String operator = configuration + "policy: {authorMaxima: {bulkRequests: '1024', channelsInFlight: '10', "
-          + "transfer.filesInFlight: '1024'}}\n";
-      Process driver = new JavaDriverLauncher("sftp", Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn",
-          "ARGO_ARTIFACT_DEFAULT_CONFIGURATION", operator), work.resolve("driver.log")).start(socket);
-      try {
-        DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
-        ArtifactClient client = new ArtifactClient(socket, "sftp");
-        Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
-        System.out.printf(Locale.ROOT, "sftp driver vs OpenSSH sftp (batch mode), OpenSSH sshd on loopback, %d MiB file, %d rounds (medians)%n",
-            sizeMib, rounds);
-        SideBySide bench = new SideBySide();
-        bench.run(rounds, round -> {
-          Measure.syncDisks();
-          bench.baselineUp.add(sftp(sshd, clientKey, knownHosts, work, "put " + source + " " + base.resolve("openssh-" + round + ".bin")));
-          Path fetched = work.resolve("fetched-" + round + ".bin");
-          Measure.syncDisks();
-          bench.baselineDown.add(sftp(sshd, clientKey, knownHosts, work, "get " + base.resolve("openssh-" + round + ".bin") + " " + fetched));
-          Files.delete(fetched);
-          Files.delete(base.resolve("openssh-" + round + ".bin"));
-        }, round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
-        bench.report(sizeMib, "OpenSSH", "OpenSSH sftp put", "OpenSSH sftp get");
-
-        Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
-        String serial = "channelsInFlight: 1\ntransfer: {filesInFlight: 1}\n";
-        long t = System.nanoTime();
-        Measure.check(client.save(tree, client.artifact(serial, "small-serial")));
-        double serialSeconds = Measure.secondsSince(t);
-        t = System.nanoTime();
-        Measure.check(client.save(tree, client.artifact("", "small-parallel")));
-        double parallelSeconds = Measure.secondsSince(t);
-        for (String variant : System.getProperty("bench.variants", "").split(";")) {
-          if (variant.isBlank()) {
-            continue;
-          }
-          String tuned = variant.replace(":", ": ") + "\n";
-          long v = System.nanoTime();
-          Measure.check(client.save(tree, client.artifact(tuned, "small-" + variant.hashCode())));
-          System.out.printf(Locale.ROOT, "  variant %s: %.2f s%n", variant.replace('\n', ' '), Measure.secondsSince(v));
+    public static void main(String[] args) throws Exception {
+        SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
+        long sizeMib = a.sizeMib();
+        int rounds = a.rounds();
+        int smallFiles = a.smallFiles();
+        Path work = Files.createTempDirectory("sftp-bench-");
+        try {
+            run(work, sizeMib, rounds, smallFiles);
+        } finally {
+            LocalTree.delete(work);
         }
-        t = System.nanoTime();
-        Path loaded = work.resolve("small-loaded");
-        Measure.check(client.load(client.artifact("", "small-parallel"), loaded));
-        double loadSeconds = Measure.secondsSince(t);
-        System.out.printf(Locale.ROOT, "%d files of 16 KiB: one after another over one channel %.2f s; in parallel (defaults) %.2f s: %.1fx faster; Load %.2f s%n",
-            smallFiles, serialSeconds, parallelSeconds, serialSeconds / parallelSeconds, loadSeconds);
-      } finally {
-        driver.destroy();
-        driver.waitFor(10, TimeUnit.SECONDS);
-      }
     }
-  }
 
-  private static double sftp(OpenSshServer sshd, SshKeys key, Path knownHosts, Path work, String command) throws Exception {
-    Path batch = Files.writeString(work.resolve("batch"), command + "\n");
-    long t = System.nanoTime();
-    Process p = new ProcessBuilder("sftp", "-q", "-b", batch.toString(), "-i", key.privateKey().toString(),
-        "-o", "UserKnownHostsFile=" + knownHosts, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-        "-P", String.valueOf(sshd.port()), OpenSshServer.user() + "@127.0.0.1")
-        .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
-    if (p.waitFor() != 0) {
-      throw new IOException("sftp failed: " + output);
+    private static void run(Path work, long sizeMib, int rounds, int smallFiles) throws Exception {
+        Path base = Files.createDirectories(work.resolve("server"));
+        SshKeys clientKey = SshKeys.generate(work, "client_key");
+        Path knownHosts = work.resolve("known_hosts");
+        try (OpenSshServer sshd = new OpenSshServer(work, SshKeys.generate(work, "host_key"), clientKey).start()) {
+            Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
+            String configuration = SftpFixture.configuration(
+                    sshd.port(),
+                    OpenSshServer.user(),
+                    base.toString(),
+                    sshd.knownHostsLine(),
+                    "privateKey: {file: " + clientKey.privateKey() + "}");
+            Path socket = work.resolve("plugin/socket");
+            // The operator's configuration, with room for the tuning the variants below try.
+            String operator = configuration + "policy: {authorMaxima: {bulkRequests: '1024', channelsInFlight: '10', "
+                    + "transfer.filesInFlight: '1024'}}\n";
+            Process driver = new JavaDriverLauncher(
+                            "sftp",
+                            Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn", "ARGO_ARTIFACT_DEFAULT_CONFIGURATION", operator),
+                            work.resolve("driver.log"))
+                    .start(socket);
+            try {
+                DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
+                ArtifactClient client = new ArtifactClient(socket, "sftp");
+                Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
+                System.out.printf(
+                        Locale.ROOT,
+                        "sftp driver vs OpenSSH sftp (batch mode), OpenSSH sshd on loopback, %d MiB file, %d rounds (medians)%n",
+                        sizeMib,
+                        rounds);
+                SideBySide bench = new SideBySide();
+                bench.run(
+                        rounds,
+                        round -> {
+                            Measure.syncDisks();
+                            bench.baselineUp.add(sftp(
+                                    sshd,
+                                    clientKey,
+                                    knownHosts,
+                                    work,
+                                    "put " + source + " " + base.resolve("openssh-" + round + ".bin")));
+                            Path fetched = work.resolve("fetched-" + round + ".bin");
+                            Measure.syncDisks();
+                            bench.baselineDown.add(sftp(
+                                    sshd,
+                                    clientKey,
+                                    knownHosts,
+                                    work,
+                                    "get " + base.resolve("openssh-" + round + ".bin") + " " + fetched));
+                            Files.delete(fetched);
+                            Files.delete(base.resolve("openssh-" + round + ".bin"));
+                        },
+                        round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
+                bench.report(sizeMib, "OpenSSH", "OpenSSH sftp put", "OpenSSH sftp get");
+
+                Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
+                String serial = "channelsInFlight: 1\ntransfer: {filesInFlight: 1}\n";
+                long t = System.nanoTime();
+                Measure.check(client.save(tree, client.artifact(serial, "small-serial")));
+                double serialSeconds = Measure.secondsSince(t);
+                t = System.nanoTime();
+                Measure.check(client.save(tree, client.artifact("", "small-parallel")));
+                double parallelSeconds = Measure.secondsSince(t);
+                for (String variant : System.getProperty("bench.variants", "").split(";")) {
+                    if (variant.isBlank()) {
+                        continue;
+                    }
+                    String tuned = variant.replace(":", ": ") + "\n";
+                    long v = System.nanoTime();
+                    Measure.check(client.save(tree, client.artifact(tuned, "small-" + variant.hashCode())));
+                    System.out.printf(
+                            Locale.ROOT, "  variant %s: %.2f s%n", variant.replace('\n', ' '), Measure.secondsSince(v));
+                }
+                t = System.nanoTime();
+                Path loaded = work.resolve("small-loaded");
+                Measure.check(client.load(client.artifact("", "small-parallel"), loaded));
+                double loadSeconds = Measure.secondsSince(t);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%d files of 16 KiB: one after another over one channel %.2f s; in parallel (defaults) %.2f s: %.1fx faster; Load %.2f s%n",
+                        smallFiles,
+                        serialSeconds,
+                        parallelSeconds,
+                        serialSeconds / parallelSeconds,
+                        loadSeconds);
+            } finally {
+                driver.destroy();
+                driver.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
     }
-    return Measure.secondsSince(t);
-  }
 
+    private static double sftp(OpenSshServer sshd, SshKeys key, Path knownHosts, Path work, String command)
+            throws Exception {
+        Path batch = Files.writeString(work.resolve("batch"), command + "\n");
+        long t = System.nanoTime();
+        Process p = new ProcessBuilder(
+                        "sftp",
+                        "-q",
+                        "-b",
+                        batch.toString(),
+                        "-i",
+                        key.privateKey().toString(),
+                        "-o",
+                        "UserKnownHostsFile=" + knownHosts,
+                        "-o",
+                        "StrictHostKeyChecking=yes",
+                        "-o",
+                        "BatchMode=yes",
+                        "-P",
+                        String.valueOf(sshd.port()),
+                        OpenSshServer.user() + "@127.0.0.1")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException("sftp failed: " + output);
+        }
+        return Measure.secondsSince(t);
+    }
 }

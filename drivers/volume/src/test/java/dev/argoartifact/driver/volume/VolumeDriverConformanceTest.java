@@ -3,19 +3,21 @@ package dev.argoartifact.driver.volume;
 import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
 import dev.argoartifact.testkit.conformance.ConformanceFixture;
 import dev.argoartifact.testkit.conformance.InProcessFixture;
+import dev.argoartifact.testkit.conformance.LocalDirectoryBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The whole conformance suite against the volume driver on a real directory. */
 class VolumeDriverConformanceTest extends ArtifactDriverConformance {
 
-  @Override
-  protected ConformanceFixture createFixture() throws Exception {
-    Path base = scratchDirectory("volume-conformance-");
-    Path root = Files.createDirectories(base.resolve("artifacts"));
-    return InProcessFixture.builder(new VolumeDriver(), base)
-        .operatorConfiguration("root: " + root)
-        .requiredFields("root")
-        .build();
-  }
+    @Override
+    protected ConformanceFixture createFixture() throws Exception {
+        Path base = scratchDirectory("volume-conformance-");
+        Path root = Files.createDirectories(base.resolve("artifacts"));
+        return InProcessFixture.builder(new VolumeDriver(), base)
+                .operatorConfiguration("root: " + root)
+                .requiredFields("root")
+                .backend(new LocalDirectoryBackend(root))
+                .build();
+    }
 }

@@ -8,37 +8,37 @@ import java.util.List;
 
 /** The volume driver's image (bin/images builds it; the images profile runs this). */
 class VolumeImageIT extends DriverImageChecks {
-  private Path artifacts;
+    private Path artifacts;
 
-  @Override
-  protected String driver() {
-    return "volume";
-  }
+    @Override
+    protected String driver() {
+        return "volume";
+    }
 
-  @Override
-  protected long sizeBudgetMegabytes() {
-    return 45;
-  }
+    @Override
+    protected long sizeBudgetMegabytes() {
+        return 45;
+    }
 
-  @Override
-  protected String badConfiguration() {
-    return "roots: /mnt/artifacts";
-  }
+    @Override
+    protected String badConfiguration() {
+        return "roots: /mnt/artifacts";
+    }
 
-  @Override
-  protected String badConfigurationMessage() {
-    return "unknown field 'roots', did you mean 'root'?";
-  }
+    @Override
+    protected String badConfigurationMessage() {
+        return "unknown field 'roots', did you mean 'root'?";
+    }
 
-  @Override
-  protected String operatorConfiguration() throws Exception {
-    artifacts = Files.createDirectories(work.resolve("artifacts"));
-    Files.setPosixFilePermissions(artifacts, PosixFilePermissions.fromString("rwxrwxrwx"));
-    return "root: /mnt/artifacts";
-  }
+    @Override
+    protected String operatorConfiguration() throws Exception {
+        artifacts = Files.createDirectories(work.resolve("artifacts"));
+        Files.setPosixFilePermissions(artifacts, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return "root: /mnt/artifacts";
+    }
 
-  @Override
-  protected List<String> roundTripOptions() {
-    return List.of("--network=none", "-v", artifacts + ":/mnt/artifacts:rw");
-  }
+    @Override
+    protected List<String> roundTripOptions() {
+        return List.of("--network=none", "-v", artifacts + ":/mnt/artifacts:rw");
+    }
 }

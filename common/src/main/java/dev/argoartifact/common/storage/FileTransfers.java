@@ -1,0 +1,18 @@
+package dev.argoartifact.common.storage;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * An ability: moving a whole local file natively (a kernel copy, an SDK's parallel block
+ * transfer). The runtime then uses these for Save and Load of files instead of streaming through
+ * {@link ArtifactStorage#startWrite} and {@link ArtifactStorage#openRead}; such a download is the
+ * storage's to write, outside the runtime's bound on dirty pages ({@code transfer.maxUnflushedBytes}).
+ */
+public interface FileTransfers extends ArtifactStorage {
+    /** Uploads a local file atomically: nothing is visible under the key until it is complete. */
+    void writeFile(String key, Path source) throws IOException;
+
+    /** Downloads the object into {@code target}, a private temporary file the runtime renames into place. */
+    void readToFile(String key, Path target) throws IOException;
+}
