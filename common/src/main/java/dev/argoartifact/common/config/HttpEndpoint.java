@@ -11,7 +11,7 @@ public final class HttpEndpoint {
     public static URI parse(String field, String value, String example) {
         try {
             URI uri = new URI(value);
-            if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            if ((!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) || uri.getHost() == null) {
                 throw new ConfigurationException(field, "must be an http(s) URL such as " + example);
             }
             return uri;

@@ -45,6 +45,7 @@ public record SecretRef(
 
     /** A plain string where a reference belongs is refused: that string is probably the secret. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    @SuppressWarnings("DoNotCallSuggester") // Jackson calls it, for a string where a mapping belongs
     static SecretRef inline(String value) {
         throw new ConfigurationException(
                 null,

@@ -22,7 +22,7 @@ public final class Redaction {
             // Secrets often travel URL-encoded (SAS tokens, connection strings in URLs).
             SECRETS.add(java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8));
             // Multi-line secrets (keys) show up line by line in some errors.
-            for (String line : secret.split("\\R")) {
+            for (String line : secret.split("\\R", -1)) {
                 if (line.trim().length() >= 16) {
                     SECRETS.add(line.trim());
                 }

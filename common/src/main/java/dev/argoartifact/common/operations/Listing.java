@@ -62,7 +62,7 @@ final class Listing {
     /** Bytes of one repeated-string entry on the wire: tag, length varint, UTF-8 bytes. */
     private static long entryBytes(String key) {
         int n = key.getBytes(StandardCharsets.UTF_8).length;
-        return 1 + (32 - Integer.numberOfLeadingZeros(n | 1) + 6) / 7 + n;
+        return 1L + (32 - Integer.numberOfLeadingZeros(n | 1) + 6) / 7 + n;
     }
 
     /**

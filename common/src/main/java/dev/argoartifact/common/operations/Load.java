@@ -73,7 +73,7 @@ final class Load {
                     + "' cannot be written locally: its name under the key " + problem);
         }
         Path target = root;
-        for (String segment : relative.split("/")) {
+        for (String segment : relative.split("/", -1)) {
             target = target.resolve(segment);
         }
         if (!target.normalize().startsWith(root)) {

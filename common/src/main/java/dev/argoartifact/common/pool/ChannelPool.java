@@ -60,7 +60,7 @@ public final class ChannelPool<S, C> implements Closeable {
             return t;
         });
         long check = Math.max(1, idleClose.toSeconds() / 6);
-        reaper.scheduleWithFixedDelay(this::closeIfIdle, check, check, TimeUnit.SECONDS);
+        var unused = reaper.scheduleWithFixedDelay(this::closeIfIdle, check, check, TimeUnit.SECONDS);
     }
 
     /** A channel for one thread, waiting while all are leased; give it back with {@link Lease#close()}. */

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 @FunctionalInterface
 public interface SecretResolver {
     /**
+     * The secret a reference points to.
+     *
      * @param field the configuration field the reference came from, for error messages
      * @throws dev.argoartifact.common.config.ConfigurationException when it cannot be resolved; the
      *     message names the field and the reference, never a value

@@ -30,7 +30,7 @@ public enum ArgoFeature {
 
     /** camelCase, as in the index ("saveStream"). */
     public String indexName() {
-        String[] words = name().toLowerCase(Locale.ROOT).split("_");
+        String[] words = name().toLowerCase(Locale.ROOT).split("_", -1);
         StringBuilder b = new StringBuilder(words[0]);
         for (int i = 1; i < words.length; i++) {
             b.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));

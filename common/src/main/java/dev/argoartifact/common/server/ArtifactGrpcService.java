@@ -323,7 +323,7 @@ public final class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServi
                 }
             }
 
-            /** Replies at once, so the client's next Send sees EOF and CloseAndRecv reads this error. */
+            // Replies at once, so the client's next Send sees EOF and CloseAndRecv reads this error. */
             private void fail(Throwable t) {
                 abort();
                 done = true;

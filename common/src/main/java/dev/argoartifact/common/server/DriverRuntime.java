@@ -253,7 +253,6 @@ public final class DriverRuntime<C> implements Closeable {
             sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "staged-write-sweeper");
                 t.setDaemon(true);
-                t.setPriority(Thread.MIN_PRIORITY);
                 return t;
             });
         }

@@ -88,8 +88,7 @@ public final class DriverServer implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            stop(boss, workers);
             throw new IOException("cannot listen on socket '" + absolute + "': " + e.getMessage(), e);
         }
         // Argo Server runs as UID 8737 and workflow containers as whatever the executor says:
@@ -210,8 +209,7 @@ public final class DriverServer implements AutoCloseable {
             server.shutdownNow();
         }
         service.shutdown();
-        boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        stop(boss, workers);
         runtime.close();
         try {
             Files.deleteIfExists(socket);
@@ -223,5 +221,12 @@ public final class DriverServer implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(5));
+    }
+
+    /** Stops Netty's threads at once; the calls were drained before. */
+    private static void stop(EventLoopGroup... groups) {
+        for (EventLoopGroup group : groups) {
+            var unused = group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        }
     }
 }

@@ -309,7 +309,7 @@ public final class TransferEngine {
      * {@value #MAX_PARTS_PER_FILE}); among many files, it may get no extra one.
      */
     private void inParts(String name, int count, long bytesPerPart, Part part) throws IOException {
-        int maxParts = (int) Math.min(Math.min(settings.filesInFlight(), MAX_PARTS_PER_FILE), count);
+        int maxParts = Math.min(Math.min(settings.filesInFlight(), MAX_PARTS_PER_FILE), count);
         List<TransferMemory.Reservation> extras = new ArrayList<>();
         Semaphore slots = new Semaphore(1);
         try (BoundedParallel parts = new BoundedParallel(name, maxParts)) {

@@ -21,7 +21,7 @@ public final class TransferMemory {
     private final int totalKib;
 
     public TransferMemory(long bytes) {
-        this.totalKib = (int) Math.clamp(bytes >> 10, 1, Integer.MAX_VALUE);
+        this.totalKib = Math.clamp(bytes >> 10, 1, Integer.MAX_VALUE);
         this.kib = new Semaphore(totalKib, true);
     }
 
@@ -80,6 +80,6 @@ public final class TransferMemory {
     }
 
     private int kibOf(long bytes) {
-        return (int) Math.clamp((bytes + 1023) >> 10, 1, totalKib);
+        return Math.clamp((bytes + 1023) >> 10, 1, totalKib);
     }
 }

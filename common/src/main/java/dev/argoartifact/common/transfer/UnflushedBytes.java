@@ -150,6 +150,7 @@ public final class UnflushedBytes {
         });
     }
 
+    @SuppressWarnings("WaitNotInLoop") // every caller waits in a loop on its own condition
     private void await() throws InterruptedIOException {
         try {
             wait();

@@ -432,7 +432,7 @@ public final class TrustBoundary<C> {
 
     private boolean inOperatorOnly(String path) {
         String prefix = "";
-        for (String segment : path.split("\\.")) {
+        for (String segment : path.split("\\.", -1)) {
             prefix = prefix.isEmpty() ? segment : prefix + "." + segment;
             if (fields.find(prefix).map(Field::operatorOnly).orElse(false)) {
                 return true;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.argoartifact.common.config.ConfigurationSchema;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +45,7 @@ final class DriverDocs {
             ObjectNode root, JsonNode object, String prefix, String parentClass, List<String> rows) {
         List<String> required = new ArrayList<>();
         object.path("required").forEach(r -> required.add(r.asText()));
-        for (Iterator<Map.Entry<String, JsonNode>> it =
-                        object.path("properties").fields();
-                it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : object.path("properties").properties()) {
             JsonNode property = field.getValue();
             String path = prefix + field.getKey();
             JsonNode target = resolve(root, property);

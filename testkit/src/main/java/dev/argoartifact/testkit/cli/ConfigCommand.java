@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,15 +26,13 @@ import picocli.CommandLine.Parameters;
 final class ConfigCommand {
 
     static ArtifactDriver<?> driver(String name) {
-        return ServiceLoader.load(ArtifactDriver.class).stream()
-                .map(ServiceLoader.Provider::get)
+        List<ArtifactDriver<?>> drivers = new ArrayList<>();
+        ServiceLoader.load(ArtifactDriver.class).forEach(drivers::add);
+        return drivers.stream()
                 .filter(d -> d.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no driver named '" + name + "' here; known: "
-                        + ServiceLoader.load(ArtifactDriver.class).stream()
-                                .map(p -> p.get().name())
-                                .sorted()
-                                .toList()));
+                        + drivers.stream().map(ArtifactDriver::name).sorted().toList()));
     }
 
     @Command(name = "schema", description = "Print the JSON Schema of a driver's configuration.")

@@ -1060,7 +1060,7 @@ public abstract class ArtifactDriverConformance {
         final java.net.ServerSocket socket =
                 new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         final AtomicInteger accepted = new AtomicInteger();
-        final Thread acceptor = Thread.ofPlatform().daemon().start(() -> {
+        final Thread unusedAcceptor = Thread.ofPlatform().daemon().start(() -> {
             while (!socket.isClosed()) {
                 try (java.net.Socket s = socket.accept()) {
                     accepted.incrementAndGet();
@@ -1436,7 +1436,7 @@ public abstract class ArtifactDriverConformance {
     }
 
     private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":", -1)) {
             if (Files.isExecutable(Path.of(dir, command))) {
                 return true;
             }

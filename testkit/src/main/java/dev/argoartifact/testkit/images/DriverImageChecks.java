@@ -173,8 +173,8 @@ public abstract class DriverImageChecks {
     void theCompressedImageFitsItsBudget() throws IOException {
         long bytes = Files.size(Path.of("target/jib-image.tar"));
         System.out.printf(
-                "image %s: %.1f MB compressed (budget %d MB)%n", driver(), bytes / 1e6, sizeBudgetMegabytes());
-        assertThat(bytes / 1e6).as("compressed size in MB").isLessThan(sizeBudgetMegabytes());
+                "image %s: %.1f MB compressed (budget %d MB)%n", driver(), (double) bytes / 1e6, sizeBudgetMegabytes());
+        assertThat((double) bytes / 1e6).as("compressed size in MB").isLessThan((double) sizeBudgetMegabytes());
     }
 
     @Test

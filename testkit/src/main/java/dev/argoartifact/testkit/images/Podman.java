@@ -84,7 +84,7 @@ public final class Podman {
     /** Loads a docker-save tar (Jib's buildTar) and returns the image name it holds. */
     public String load(Path tar) throws IOException {
         String out = check(List.of("load", "-q", "-i", tar.toString()), 300).output();
-        for (String line : out.split("\n")) {
+        for (String line : out.split("\n", -1)) {
             if (line.startsWith("Loaded image")) {
                 return line.substring(line.indexOf(':') + 1).strip();
             }

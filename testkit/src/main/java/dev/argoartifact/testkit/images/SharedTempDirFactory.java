@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDirFactory;
 
 /**
- * @TempDir directories the driver's UID (8737) inside a container can use, as on an Argo pod's
+ * Makes {@code @TempDir} directories that the driver's UID (8737) inside a container can use, as on an Argo pod's
  * shared volumes (the image tests set it as JUnit's default temp-dir factory).
  */
 public final class SharedTempDirFactory implements TempDirFactory {

@@ -134,7 +134,7 @@ public record AzureConfiguration(
         }
         String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("^/+", "");
         if (!path.isEmpty()) {
-            return path.split("/")[0];
+            return path.split("/", 2)[0];
         }
         throw new ConfigurationException(
                 "endpoint",
