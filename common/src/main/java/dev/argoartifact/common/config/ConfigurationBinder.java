@@ -305,8 +305,8 @@ public final class ConfigurationBinder<C> {
     }
 
     /**
-     * The rules declared on the record's fields and type ({@link Required}, {@link AbsolutePath},
-     * {@link OnlyWith}, {@link OneOf}), in this mapping and in the nested mappings that are given.
+     * The rules declared on the record's fields and type ({@link Required}, {@link Matches},
+     * {@link AbsolutePath}, {@link OnlyWith}, {@link OneOf}), in this mapping and in the nested mappings that are given.
      */
     private static void requireFields(ObjectNode node, Class<?> type, String path) {
         if (!type.isRecord()) {
@@ -324,6 +324,13 @@ public final class ConfigurationBinder<C> {
                 String other = prefix + needs.value();
                 throw new ConfigurationException(
                         field, "is only used with '" + other + "': set '" + other + "' too, or remove it");
+            }
+            Matches form = component.getAnnotation(Matches.class);
+            if (form != null
+                    && isSet(value)
+                    && value.isTextual()
+                    && !value.asText().matches(form.value())) {
+                throw new ConfigurationException(field, "must be " + form.means());
             }
             if (component.isAnnotationPresent(AbsolutePath.class)
                     && value != null

@@ -15,7 +15,7 @@ import java.time.Duration;
 /**
  * The JSON Schema of a driver's configuration, generated from its record (one source of truth):
  * field names and types, {@code @JsonPropertyDescription} texts, {@link Required} fields,
- * {@link Default} values, {@link Range} bounds, each top-level field's class
+ * {@link Default} values, {@link Range} bounds, {@link Matches} patterns, each top-level field's class
  * ({@code x-argo-artifact-class}: where, who or how) and no unknown fields. A type whose YAML
  * shape is not its record shape (a string or a reference) declares {@code static ObjectNode
  * jsonSchema()}. Editors and the catalogue use the schema; the binder's own checks remain the
@@ -40,6 +40,11 @@ public final class ConfigurationSchema {
         builder.forFields().withDefaultResolver(field -> {
             Default d = field.getAnnotationConsideringFieldAndGetter(Default.class);
             return d == null ? null : literal(field.getType().getErasedType(), d.value());
+        });
+        builder.forFields().withStringPatternResolver(field -> {
+            Matches form = field.getAnnotationConsideringFieldAndGetter(Matches.class);
+            // JSON Schema's pattern matches anywhere in the value; the binder matches it whole.
+            return form == null ? null : "^(?:" + form.value() + ")$";
         });
         builder.forFields().withNumberInclusiveMinimumResolver(field -> bound(field, true));
         builder.forFields().withNumberInclusiveMaximumResolver(field -> bound(field, false));

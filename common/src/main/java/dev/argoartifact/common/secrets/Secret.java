@@ -1,6 +1,10 @@
 package dev.argoartifact.common.secrets;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 /** A resolved secret. Its toString never shows the value. */
@@ -26,6 +30,21 @@ public final class Secret {
             return s.substring(0, s.length() - 2);
         }
         return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /**
+     * Writes the secret to a new file that only this process's user can read, for libraries that
+     * take secrets as paths (a Kerberos keytab, a krb5.conf). The caller deletes it when done; it
+     * goes at exit otherwise.
+     */
+    public Path toPrivateFile(String name) throws IOException {
+        Path file = Files.createTempFile(
+                "argo-artifact-",
+                "-" + name,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(file, value);
+        file.toFile().deleteOnExit();
+        return file;
     }
 
     @Override

@@ -21,6 +21,10 @@ class ConfigurationSchemaTest {
             String bucket,
 
             @JsonPropertyDescription("A key.") SecretRef key,
+
+            @Matches(value = "[a-z]+(-[a-z]+)*", means = "lowercase words joined by '-'")
+            String zone,
+
             Target target,
             List<String> tags,
             Map<String, String> extra,
@@ -72,5 +76,19 @@ class ConfigurationSchemaTest {
                 .hasMessage("field 'target.host' is required");
         assertThatThrownBy(() -> binder.bind("bucket: '  '")).hasMessage("field 'bucket' is required");
         assertThat(binder.bind("bucket: b\ntarget: {host: h}").target().host()).isEqualTo("h");
+    }
+
+    @Test
+    void aFieldsFormIsPublishedAnchoredAndEnforcedByTheBinder() {
+        assertThat(schema.get("properties").get("zone").get("pattern").asText())
+                .as("JSON Schema matches anywhere unless anchored")
+                .isEqualTo("^(?:[a-z]+(-[a-z]+)*)$");
+        ConfigurationBinder<Sample> binder = new ConfigurationBinder<>(Sample.class);
+        assertThat(binder.bind("bucket: b\nzone: eu-west").zone()).isEqualTo("eu-west");
+        assertThatThrownBy(() -> binder.bind("bucket: b\nzone: eu-west-1"))
+                .hasMessage("field 'zone' must be lowercase words joined by '-'");
+        assertThatThrownBy(() -> binder.bind("bucket: b\nzone: 'x eu'"))
+                .as("the whole value must match, not a part of it")
+                .hasMessage("field 'zone' must be lowercase words joined by '-'");
     }
 }

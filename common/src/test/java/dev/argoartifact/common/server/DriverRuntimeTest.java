@@ -50,27 +50,12 @@ class DriverRuntimeTest {
 
     private final List<ClosableStorage> opened = new CopyOnWriteArrayList<>();
 
-    private final ArtifactDriver<Empty> driver = new ArtifactDriver<>() {
-        @Override
-        public String name() {
-            return "closable";
-        }
-
-        @Override
-        public Class<Empty> configurationType() {
-            return Empty.class;
-        }
-
+    private final ArtifactDriver<Empty> driver = new ArtifactDriver<>("closable", Empty.class, ClosableStorage.class) {
         @Override
         public ArtifactStorage open(Empty configuration, SecretResolver secrets) {
             ClosableStorage storage = new ClosableStorage();
             opened.add(storage);
             return storage;
-        }
-
-        @Override
-        public Class<ClosableStorage> storageType() {
-            return ClosableStorage.class;
         }
     };
 

@@ -112,25 +112,10 @@ class DriverServerTest {
 
     /** A driver without configuration fields, serving {@link #storage}. */
     private ArtifactDriver<Empty> endlessDriver() {
-        return new ArtifactDriver<>() {
-            @Override
-            public String name() {
-                return "endless";
-            }
-
-            @Override
-            public Class<Empty> configurationType() {
-                return Empty.class;
-            }
-
+        return new ArtifactDriver<>("endless", Empty.class, EndlessStorage.class) {
             @Override
             public ArtifactStorage open(Empty configuration, SecretResolver secrets) {
                 return storage;
-            }
-
-            @Override
-            public Class<EndlessStorage> storageType() {
-                return EndlessStorage.class;
             }
         };
     }

@@ -54,28 +54,17 @@ class TrustBoundaryTest {
     }
 
     /** Opens nothing real: counts how often a storage would have been opened. */
-    static final class SampleDriver implements ArtifactDriver<Sample> {
+    static final class SampleDriver extends ArtifactDriver<Sample> {
         final AtomicInteger opened = new AtomicInteger();
 
-        @Override
-        public String name() {
-            return "sample";
-        }
-
-        @Override
-        public Class<Sample> configurationType() {
-            return Sample.class;
+        SampleDriver() {
+            super("sample", Sample.class, ArtifactStorage.class);
         }
 
         @Override
         public ArtifactStorage open(Sample configuration, SecretResolver secrets) {
             opened.incrementAndGet();
             throw new IllegalStateException("not reached in these tests");
-        }
-
-        @Override
-        public Class<ArtifactStorage> storageType() {
-            return ArtifactStorage.class;
         }
 
         @Override

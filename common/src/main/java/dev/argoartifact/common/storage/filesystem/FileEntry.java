@@ -15,6 +15,13 @@ public record FileEntry(String name, Kind kind, long size, long modifiedMillis) 
         OTHER
     }
 
+    /** An entry from what a filesystem says of it; a link is a link whatever it points to. */
+    public static FileEntry of(
+            String name, boolean link, boolean directory, boolean file, long size, long modifiedMillis) {
+        Kind kind = link ? Kind.LINK : directory ? Kind.DIRECTORY : file ? Kind.FILE : Kind.OTHER;
+        return new FileEntry(name, kind, size, modifiedMillis);
+    }
+
     public boolean isFile() {
         return kind == Kind.FILE;
     }

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The storage of every hierarchical filesystem (a mounted volume, SFTP, HDFS): keys are files
  * below a base directory, in real directories. A driver supplies a dozen primitives on absolute
- * paths ({@link #lstat}, {@link #listDirectory}, {@link #openFile}, {@link #createFile},
+ * paths ({@link #readEntry}, {@link #listDirectory}, {@link #openFile}, {@link #createFile},
  * {@link #replace}, ...) and the classification of its failures; this class owns the rest, once:
  * <ul>
  *   <li>path mapping below the base, and symbolic links never followed, so nothing outside the
@@ -66,8 +66,11 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
 
     // ------------------------------------------------------------------ the primitives
 
-    /** The entry at {@code path}, not following a link; null when nothing is there. */
-    protected abstract FileEntry lstat(String path) throws IOException;
+    /**
+     * The entry at {@code path}, not following a link; fails as {@link Failure#NOT_FOUND} when
+     * nothing is there, or when a file stands where a parent directory would be.
+     */
+    protected abstract FileEntry readEntry(String path) throws IOException;
 
     /** The entries of a directory, without "." and ".."; a missing one fails as {@link Failure#NOT_FOUND}. */
     protected abstract List<FileEntry> listDirectory(String dir) throws IOException;
@@ -133,6 +136,18 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
             if (classify(e) != Failure.NOT_FOUND) {
                 throw e;
             }
+        }
+    }
+
+    /** The entry at {@code path}, or null when nothing is there. */
+    private FileEntry lstat(String path) throws IOException {
+        try {
+            return readEntry(path);
+        } catch (IOException e) {
+            if (classify(e) == Failure.NOT_FOUND) {
+                return null;
+            }
+            throw e;
         }
     }
 

@@ -6,6 +6,7 @@ import dev.argoartifact.common.config.Default;
 import dev.argoartifact.common.config.How;
 import dev.argoartifact.common.config.HttpEndpoint;
 import dev.argoartifact.common.config.KeyPrefix;
+import dev.argoartifact.common.config.Matches;
 import dev.argoartifact.common.config.OneOf;
 import dev.argoartifact.common.config.Range;
 import dev.argoartifact.common.config.Required;
@@ -15,7 +16,6 @@ import dev.argoartifact.common.config.Who;
 import dev.argoartifact.common.transfer.TransferSettings;
 import java.net.URI;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /** Configuration of the Azure Blob Storage driver. */
 @OneOf(
@@ -32,7 +32,13 @@ public record AzureConfiguration(
                 "Storage account name; builds https://<accountName>.blob.core.windows.net. Alternative to endpoint.")
         String accountName,
 
-        @Required @Where @JsonPropertyDescription("Container holding the artifacts.")
+        @Required
+        @Where
+        @Matches(
+                value = "\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]",
+                means = "a valid container name: 3 to 63 lowercase letters, digits and single hyphens, starting and"
+                        + " ending with a letter or digit")
+        @JsonPropertyDescription("Container holding the artifacts.")
         String container,
 
         @How(subPath = true)
@@ -50,6 +56,9 @@ public record AzureConfiguration(
         SecretRef connectionString,
 
         @Who
+        @Matches(
+                value = "default",
+                means = "'default' (the pod's identity: environment, workload identity, managed identity)")
         @JsonPropertyDescription(
                 "'default': the pod's identity, tried in DefaultAzureCredential's order: a service principal in AZURE_* variables, workload identity, managed identity. The default when no secret is given.")
         String credential,
@@ -71,21 +80,7 @@ public record AzureConfiguration(
         TransferSettings transfer)
         implements TransferSettings.Tunable {
 
-    /** Azure's container naming rules, so a typo fails here and not as an opaque 400. */
-    private static final Pattern CONTAINER = Pattern.compile("^(\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9])$");
-
     public AzureConfiguration {
-        if (container != null && !CONTAINER.matcher(container).matches()) {
-            throw new ConfigurationException(
-                    "container",
-                    "is not a valid container name: 3 to 63 lowercase letters, digits "
-                            + "and single hyphens, starting and ending with a letter or digit");
-        }
-        if (credential != null && !credential.equals("default")) {
-            throw new ConfigurationException(
-                    "credential",
-                    "must be 'default' (the pod's identity: environment, workload identity, managed identity)");
-        }
         if (connectionString == null) {
             if ((endpoint == null) == (accountName == null)) {
                 throw new ConfigurationException(

@@ -18,15 +18,9 @@ import java.net.URI;
 import java.util.List;
 
 /** Stores artifacts in Azure Blob Storage. */
-public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
-    @Override
-    public String name() {
-        return "azure";
-    }
-
-    @Override
-    public Class<AzureConfiguration> configurationType() {
-        return AzureConfiguration.class;
+public final class AzureDriver extends ArtifactDriver<AzureConfiguration> {
+    public AzureDriver() {
+        super("azure", AzureConfiguration.class, AzureStorage.class);
     }
 
     @Override
@@ -63,11 +57,6 @@ public final class AzureDriver implements ArtifactDriver<AzureConfiguration> {
         // One retry layer: the runtime's. The SDK tries each request once, within tryTimeout.
         builder.retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, c.tryTimeout(), null, null, null));
         return new AzureStorage(builder.buildClient().getBlobContainerClient(c.container()), c.prefix(), c.blockSize());
-    }
-
-    @Override
-    public Class<AzureStorage> storageType() {
-        return AzureStorage.class;
     }
 
     /** The blob endpoint's host; a connection string names its own, inside the secret. */

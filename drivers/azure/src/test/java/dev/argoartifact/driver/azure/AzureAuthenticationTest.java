@@ -180,7 +180,7 @@ class AzureAuthenticationTest {
                                 client.artifact(
                                         "endpoint: " + azurite.endpoint() + "\ncontainer: Bad_Name\n" + key, "x"))
                         .error())
-                .contains("field 'container' is not a valid container name");
+                .contains("field 'container' must be a valid container name");
         assertThat(client.save(file, client.artifact("endpoint: not a url\ncontainer: auth\n" + key, "x"))
                         .error())
                 .contains("field 'endpoint'");

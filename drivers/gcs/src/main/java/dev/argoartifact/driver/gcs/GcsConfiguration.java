@@ -1,22 +1,27 @@
 package dev.argoartifact.driver.gcs;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.config.Default;
 import dev.argoartifact.common.config.How;
 import dev.argoartifact.common.config.HttpEndpoint;
 import dev.argoartifact.common.config.KeyPrefix;
+import dev.argoartifact.common.config.Matches;
 import dev.argoartifact.common.config.Range;
 import dev.argoartifact.common.config.Required;
 import dev.argoartifact.common.config.SecretRef;
 import dev.argoartifact.common.config.Where;
 import dev.argoartifact.common.config.Who;
 import dev.argoartifact.common.transfer.TransferSettings;
-import java.util.regex.Pattern;
 
 /** Configuration of the Google Cloud Storage driver. */
 public record GcsConfiguration(
-        @Required @Where @JsonPropertyDescription("Bucket holding the artifacts.")
+        @Required
+        @Where
+        @Matches(
+                value = "(?!goog)(?!.*\\.\\.)(?=[^.]{3,63}$|.*\\.)[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]",
+                means = "a valid bucket name: 3 to 63 lowercase letters, digits, '-', '_' and '.' (up to 222 with"
+                        + " dots), starting and ending with a letter or digit, not starting with 'goog'")
+        @JsonPropertyDescription("Bucket holding the artifacts.")
         String bucket,
 
         @How(subPath = true)
@@ -59,20 +64,7 @@ public record GcsConfiguration(
         TransferSettings transfer)
         implements TransferSettings.Tunable {
 
-    /** Google's bucket naming rules, so a typo fails here and not as an opaque 400. */
-    private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$");
-
     public GcsConfiguration {
-        if (bucket != null
-                && (!BUCKET.matcher(bucket).matches()
-                        || bucket.contains("..")
-                        || bucket.startsWith("goog")
-                        || (!bucket.contains(".") && bucket.length() > 63))) {
-            throw new ConfigurationException(
-                    "bucket",
-                    "is not a valid bucket name: 3 to 63 lowercase letters, digits, "
-                            + "'-', '_' and '.', starting and ending with a letter or digit, not starting with 'goog'");
-        }
         KeyPrefix.validate("prefix", prefix);
         if (endpoint != null) {
             HttpEndpoint.parse("endpoint", endpoint, "https://storage.example.internal");

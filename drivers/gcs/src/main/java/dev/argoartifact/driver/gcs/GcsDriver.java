@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** Stores artifacts in Google Cloud Storage. */
-public final class GcsDriver implements ArtifactDriver<GcsConfiguration> {
+public final class GcsDriver extends ArtifactDriver<GcsConfiguration> {
     /** How the client authenticates; decided from the configuration alone, without any network call. */
     enum AuthMode {
         SERVICE_ACCOUNT_KEY,
@@ -32,17 +32,9 @@ public final class GcsDriver implements ArtifactDriver<GcsConfiguration> {
 
     /** For tests: builds the Storage service from the options the driver prepared. */
     GcsDriver(Function<StorageOptions.Builder, Storage> factory) {
+        // Batched: batch deletes, unless a configuration turns them off (batchDelete: false).
+        super("gcs", GcsConfiguration.class, GcsStorage.Batched.class);
         this.factory = factory;
-    }
-
-    @Override
-    public String name() {
-        return "gcs";
-    }
-
-    @Override
-    public Class<GcsConfiguration> configurationType() {
-        return GcsConfiguration.class;
     }
 
     static AuthMode authMode(GcsConfiguration c) {
@@ -92,11 +84,5 @@ public final class GcsDriver implements ArtifactDriver<GcsConfiguration> {
                     "serviceAccountKey",
                     "is not a valid service account JSON key" + (why.isBlank() || why.contains("{") ? "" : ": " + why));
         }
-    }
-
-    /** With batch deletes; a configuration may turn them off ({@code batchDelete: false}). */
-    @Override
-    public Class<GcsStorage.Batched> storageType() {
-        return GcsStorage.Batched.class;
     }
 }

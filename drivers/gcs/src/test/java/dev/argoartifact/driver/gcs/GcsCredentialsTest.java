@@ -103,10 +103,17 @@ class GcsCredentialsTest {
     @Test
     void badBucketNamesAndEndpointsAreNamed() {
         assertThatThrownBy(() -> binder.bind("bucket: Bad_Bucket"))
-                .hasMessageStartingWith("field 'bucket' is not a valid bucket name");
+                .hasMessageStartingWith("field 'bucket' must be a valid bucket name");
         assertThatThrownBy(() -> binder.bind("bucket: ab"))
-                .hasMessageStartingWith("field 'bucket' is not a valid bucket name");
+                .hasMessageStartingWith("field 'bucket' must be a valid bucket name");
         assertThatThrownBy(() -> binder.bind("bucket: google-things")).hasMessageContaining("not starting with 'goog'");
+        assertThatThrownBy(() -> binder.bind("bucket: a..b")).hasMessageStartingWith("field 'bucket' must be");
+        assertThatThrownBy(() -> binder.bind("bucket: " + "a".repeat(64)))
+                .as("over 63 characters without dots")
+                .hasMessageStartingWith("field 'bucket' must be");
+        assertThat(binder.bind("bucket: " + "a".repeat(60) + ".example.com").bucket())
+                .as("up to 222 with dots")
+                .hasSize(72);
         assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\nendpoint: ftp://x"))
                 .hasMessage("field 'endpoint' must be an http(s) URL such as https://storage.example.internal");
         assertThatThrownBy(() -> binder.bind("bucket: ok-bucket\npartSize: 1000"))

@@ -6,6 +6,7 @@ import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.config.Default;
 import dev.argoartifact.common.config.HostPorts;
 import dev.argoartifact.common.config.How;
+import dev.argoartifact.common.config.Matches;
 import dev.argoartifact.common.config.OneOf;
 import dev.argoartifact.common.config.OnlyWith;
 import dev.argoartifact.common.config.Range;
@@ -17,8 +18,6 @@ import dev.argoartifact.common.transfer.TransferSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Configuration of the HDFS driver. */
 @OneOf({"user", "kerberos"})
@@ -30,6 +29,7 @@ public record HdfsConfiguration(
         List<String> addresses,
 
         @Where
+        @Matches(value = "[A-Za-z0-9][A-Za-z0-9-]*", means = "a plain name of letters, digits and '-'")
         @JsonPropertyDescription(
                 "Logical name of the HA nameservice the addresses belong to (default 'argo-artifact' when there are several addresses). Must match the name in Kerberos service principals that use it.")
         String nameservice,
@@ -47,12 +47,14 @@ public record HdfsConfiguration(
 
         @Who
         @OnlyWith("kerberos")
+        @Matches(value = PROTECTION, means = "one of authentication, integrity, privacy")
         @JsonPropertyDescription(
                 "SASL protection of DataNode transfers on a Kerberos cluster: authentication, integrity or privacy (dfs.data.transfer.protection). Must match the cluster.")
         String dataTransferProtection,
 
         @Who
         @OnlyWith("kerberos")
+        @Matches(value = PROTECTION, means = "one of authentication, integrity, privacy")
         @JsonPropertyDescription(
                 "SASL protection of NameNode RPC on a Kerberos cluster: authentication, integrity or privacy (hadoop.rpc.protection). Must match the cluster.")
         String rpcProtection,
@@ -85,13 +87,10 @@ public record HdfsConfiguration(
         implements TransferSettings.Tunable {
 
     static final String DEFAULT_NAMESERVICE = "argo-artifact";
-    static final Set<String> PROTECTIONS = Set.of("authentication", "integrity", "privacy");
-    private static final Pattern NAMESERVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*");
+    static final String PROTECTION = "authentication|integrity|privacy";
+    static final String PRINCIPAL = "[^@\\s]+@[^@\\s]+";
 
-    /**
-     * Hadoop keys the typed fields set; giving them in hadoopConfig would make two sources of truth
-     * (and an authentication setting there would bypass the Kerberos checks below).
-     */
+    /** Hadoop keys the typed fields set: one source of truth, and no way around the Kerberos checks. */
     static final Map<String, String> OWNED_KEYS = Map.ofEntries(
             Map.entry("fs.defaultFS", "addresses"),
             Map.entry("dfs.nameservices", "nameservice"),
@@ -107,45 +106,29 @@ public record HdfsConfiguration(
         if (addresses != null) {
             HostPorts.validate("addresses", addresses, "namenode.example.com:8020");
         }
-        if (nameservice != null && !NAMESERVICE.matcher(nameservice).matches()) {
-            throw new ConfigurationException(
-                    "nameservice", "must be a plain name of letters, digits and '-' (it becomes hdfs://<nameservice>)");
-        }
-        for (String field : new String[] {"dataTransferProtection", "rpcProtection"}) {
-            String value = field.equals("rpcProtection") ? rpcProtection : dataTransferProtection;
-            if (value != null && !PROTECTIONS.contains(value)) {
-                throw new ConfigurationException(field, "must be one of authentication, integrity, privacy");
-            }
-        }
         if (blockSize != null && blockSize % 512 != 0) {
             throw new ConfigurationException("blockSize", "must be a multiple of 512 bytes");
         }
         if (hadoopConfig != null) {
-            for (Map.Entry<String, String> e : hadoopConfig.entrySet()) {
-                String owner = OWNED_KEYS.get(e.getKey());
-                if (owner != null) {
+            hadoopConfig.forEach((key, value) -> {
+                String owner = key.startsWith("dfs.namenode.rpc-address.") || key.startsWith("dfs.ha.namenodes.")
+                        ? "addresses"
+                        : OWNED_KEYS.get(key);
+                if (owner != null || value == null) {
                     throw new ConfigurationException(
-                            "hadoopConfig." + e.getKey(),
-                            "is set by the typed field '" + owner + "': use that field instead");
+                            "hadoopConfig." + key,
+                            value == null
+                                    ? "needs a value"
+                                    : "is set by the typed field '" + owner + "': use that field instead");
                 }
-                if (e.getKey().startsWith("dfs.namenode.rpc-address.")
-                        || e.getKey().startsWith("dfs.ha.namenodes.")) {
-                    throw new ConfigurationException(
-                            "hadoopConfig." + e.getKey(),
-                            "is derived from 'addresses' and 'nameservice': use those fields instead");
-                }
-                if (e.getValue() == null) {
-                    throw new ConfigurationException("hadoopConfig." + e.getKey(), "needs a value");
-                }
-            }
+            });
         }
     }
 
     /** hdfs://host:port for one NameNode, hdfs://nameservice for several. */
     String fileSystemUri() {
-        return highAvailability()
-                ? "hdfs://" + nameserviceOrDefault()
-                : "hdfs://" + HostPorts.withPort(addresses.getFirst(), 8020);
+        return "hdfs://"
+                + (highAvailability() ? nameserviceOrDefault() : HostPorts.withPort(addresses.getFirst(), 8020));
     }
 
     boolean highAvailability() {
@@ -159,6 +142,7 @@ public record HdfsConfiguration(
     /** Kerberos login from a keytab. */
     public record Kerberos(
             @Required
+            @Matches(value = PRINCIPAL, means = "name@REALM (the realm is required, for example argo@EXAMPLE.COM)")
             @JsonPropertyDescription("The client's principal, name@REALM (for example argo/workflows@EXAMPLE.COM).")
             String principal,
 
@@ -171,19 +155,8 @@ public record HdfsConfiguration(
             SecretRef krb5Conf,
 
             @Required
+            @Matches(value = PRINCIPAL, means = "service/host@REALM (for example nn/_HOST@EXAMPLE.COM)")
             @JsonPropertyDescription(
                     "The NameNode's service principal, for example nn/_HOST@EXAMPLE.COM (dfs.namenode.kerberos.principal).")
-            String namenodePrincipal) {
-
-        public Kerberos {
-            if (principal != null && !principal.matches("[^@\\s]+@[^@\\s]+")) {
-                throw new ConfigurationException(
-                        "principal", "must be name@REALM (the realm is required, for example argo@EXAMPLE.COM)");
-            }
-            if (namenodePrincipal != null && !namenodePrincipal.matches("[^@\\s]+@[^@\\s]+")) {
-                throw new ConfigurationException(
-                        "namenodePrincipal", "must be service/host@REALM (for example nn/_HOST@EXAMPLE.COM)");
-            }
-        }
-    }
+            String namenodePrincipal) {}
 }

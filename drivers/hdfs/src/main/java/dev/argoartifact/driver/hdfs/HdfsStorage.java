@@ -1,5 +1,8 @@
 package dev.argoartifact.driver.hdfs;
 
+import static org.apache.hadoop.hdfs.client.HdfsClientConfigKeys.DFS_CLIENT_WRITE_PACKET_SIZE_DEFAULT;
+import static org.apache.hadoop.hdfs.client.HdfsClientConfigKeys.DFS_CLIENT_WRITE_PACKET_SIZE_KEY;
+
 import dev.argoartifact.common.failure.Failure;
 import dev.argoartifact.common.failure.NetworkFailures;
 import dev.argoartifact.common.storage.StorageLimits;
@@ -24,7 +27,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.BlockMissingException;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
-import org.apache.hadoop.hdfs.client.HdfsClientConfigKeys;
+import org.apache.hadoop.hdfs.client.HdfsClientConfigKeys.Write;
 import org.apache.hadoop.ipc.RemoteException;
 import org.apache.hadoop.ipc.RetriableException;
 import org.apache.hadoop.ipc.StandbyException;
@@ -46,56 +49,30 @@ final class HdfsStorage extends FileSystemStorage {
     private static final FsPermission STAGING_PERMISSION = new FsPermission((short) 01777);
 
     private static final int BUFFER_BYTES = 1 << 20;
-    private static final Class<?>[] REMOTE_TYPES = {
-        AccessControlException.class,
-        FileNotFoundException.class,
-        FileAlreadyExistsException.class,
-        ParentNotDirectoryException.class,
-        StandbyException.class,
-        RetriableException.class
-    };
 
     private final DistributedFileSystem fs;
-    private final HadoopLogin.Identity identity;
+    private final HadoopLogin login;
 
-    HdfsStorage(DistributedFileSystem fs, HadoopLogin.Identity identity, String basePath) {
+    HdfsStorage(DistributedFileSystem fs, HadoopLogin login, String basePath) {
         super("basePath", basePath, true);
         this.fs = fs;
-        this.identity = identity;
-    }
-
-    @FunctionalInterface
-    private interface NameNodeCall<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T asIdentity(NameNodeCall<T> call) throws IOException {
-        return identity.run(call::run);
+        this.login = login;
     }
 
     @Override
-    protected FileEntry lstat(String path) throws IOException {
-        try {
-            return entry(asIdentity(() -> fs.getFileLinkStatus(new Path(path))));
-        } catch (IOException e) {
-            if (classify(e) == Failure.NOT_FOUND || unwrap(e) instanceof ParentNotDirectoryException) {
-                return null; // missing, or a file stands where a parent directory would be
-            }
-            throw e;
-        }
+    protected FileEntry readEntry(String path) throws IOException {
+        return entry(login.run(() -> fs.getFileLinkStatus(new Path(path))));
     }
 
     private static FileEntry entry(FileStatus s) {
-        FileEntry.Kind kind = s.isSymlink()
-                ? FileEntry.Kind.LINK
-                : s.isDirectory() ? FileEntry.Kind.DIRECTORY : s.isFile() ? FileEntry.Kind.FILE : FileEntry.Kind.OTHER;
-        return new FileEntry(s.getPath().getName(), kind, s.getLen(), s.getModificationTime());
+        return FileEntry.of(
+                s.getPath().getName(), s.isSymlink(), s.isDirectory(), s.isFile(), s.getLen(), s.getModificationTime());
     }
 
     /** Batched listing pages: no RPC per file. */
     @Override
     protected List<FileEntry> listDirectory(String dir) throws IOException {
-        return asIdentity(() -> {
+        return login.run(() -> {
             List<FileEntry> entries = new ArrayList<>();
             RemoteIterator<FileStatus> page = fs.listStatusIterator(new Path(dir));
             while (page.hasNext()) {
@@ -107,7 +84,7 @@ final class HdfsStorage extends FileSystemStorage {
 
     @Override
     protected InputStream openFile(String path, long offset) throws IOException {
-        FSDataInputStream in = asIdentity(() -> fs.open(new Path(path), BUFFER_BYTES));
+        FSDataInputStream in = login.run(() -> fs.open(new Path(path), BUFFER_BYTES));
         if (offset > 0) {
             in.seek(offset);
         }
@@ -117,13 +94,13 @@ final class HdfsStorage extends FileSystemStorage {
     @Override
     protected OutputStream createFile(String path) throws IOException {
         // overwrite=false: the name is fresh.
-        return asIdentity(() -> fs.create(new Path(path), false, BUFFER_BYTES));
+        return login.run(() -> fs.create(new Path(path), false, BUFFER_BYTES));
     }
 
     @Override
     @SuppressWarnings("deprecation") // DistributedFileSystem's overwriting rename is public and atomic
     protected void replace(String source, String target) throws IOException {
-        asIdentity(() -> {
+        login.run(() -> {
             fs.rename(new Path(source), new Path(target), Options.Rename.OVERWRITE);
             return null;
         });
@@ -131,17 +108,17 @@ final class HdfsStorage extends FileSystemStorage {
 
     @Override
     protected void makeDirectory(String path) throws IOException {
-        asIdentity(() -> fs.mkdirs(new Path(path)));
+        login.run(() -> fs.mkdirs(new Path(path)));
     }
 
     @Override
     protected void makeStagingDirectory(String path) throws IOException {
-        asIdentity(() -> FileSystem.mkdirs(fs, new Path(path), STAGING_PERMISSION));
+        login.run(() -> FileSystem.mkdirs(fs, new Path(path), STAGING_PERMISSION));
     }
 
     @Override
     protected void deleteFile(String path) throws IOException {
-        asIdentity(() -> fs.delete(new Path(path), false));
+        login.run(() -> fs.delete(new Path(path), false));
     }
 
     @Override
@@ -151,7 +128,7 @@ final class HdfsStorage extends FileSystemStorage {
 
     @Override
     protected void deleteTree(String dir) throws IOException {
-        asIdentity(() -> fs.delete(new Path(dir), true));
+        login.run(() -> fs.delete(new Path(dir), true));
     }
 
     @Override
@@ -159,45 +136,39 @@ final class HdfsStorage extends FileSystemStorage {
         return name.endsWith(COPYING_SUFFIX);
     }
 
-    private static Throwable unwrap(IOException e) {
-        return e instanceof RemoteException remote ? remote.unwrapRemoteException(REMOTE_TYPES) : e;
-    }
-
     /**
      * By type: the NameNode's exceptions arrive wrapped in a RemoteException that names their class.
+     * A file where a parent directory would be means nothing is at the path, as on a local disk.
      * Failover, safe mode, lost DataNodes, timeouts and dropped connections are transient; so are the
      * plain IOExceptions the DataNode pipeline throws, which have no type of their own.
      */
     @Override
     protected Failure classify(IOException e) {
-        Throwable cause = unwrap(e);
+        IOException cause = e instanceof RemoteException remote ? remote.unwrapRemoteException() : e;
+        String remoteType = cause instanceof RemoteException remote ? remote.getClassName() : "";
         if (cause instanceof AccessControlException) {
             return Failure.DENIED;
         }
-        if (cause instanceof FileNotFoundException) {
+        if (cause instanceof FileNotFoundException || cause instanceof ParentNotDirectoryException) {
             return Failure.NOT_FOUND;
         }
-        if (cause instanceof ParentNotDirectoryException || cause instanceof FileAlreadyExistsException) {
+        if (cause instanceof FileAlreadyExistsException) {
             return Failure.INVALID;
         }
         if (e instanceof InterruptedIOException && !NetworkFailures.isNetworkFailure(e)) {
             return Failure.PERMANENT;
         }
-        if (cause instanceof StandbyException
-                || cause instanceof RetriableException
-                || cause instanceof BlockMissingException
-                || cause instanceof EOFException
-                || NetworkFailures.isNetworkFailure(cause)
-                || cause.getClass() == IOException.class) {
-            return Failure.TRANSIENT;
-        }
-        if (cause instanceof RemoteException remote) {
-            String type = remote.getClassName();
-            return type.endsWith(".SafeModeException") || type.endsWith(".NotReplicatedYetException")
-                    ? Failure.TRANSIENT
-                    : Failure.PERMANENT;
-        }
-        return Failure.PERMANENT;
+        boolean transientRemote =
+                remoteType.endsWith(".SafeModeException") || remoteType.endsWith(".NotReplicatedYetException");
+        return cause instanceof StandbyException
+                        || cause instanceof RetriableException
+                        || cause instanceof BlockMissingException
+                        || cause instanceof EOFException
+                        || NetworkFailures.isNetworkFailure(cause)
+                        || cause.getClass() == IOException.class
+                        || transientRemote
+                ? Failure.TRANSIENT
+                : Failure.PERMANENT;
     }
 
     @Override
@@ -212,14 +183,8 @@ final class HdfsStorage extends FileSystemStorage {
      */
     @Override
     public StorageLimits limits() {
-        long packet = fs.getConf()
-                .getLong(
-                        HdfsClientConfigKeys.DFS_CLIENT_WRITE_PACKET_SIZE_KEY,
-                        HdfsClientConfigKeys.DFS_CLIENT_WRITE_PACKET_SIZE_DEFAULT);
-        long packets = fs.getConf()
-                .getLong(
-                        HdfsClientConfigKeys.Write.MAX_PACKETS_IN_FLIGHT_KEY,
-                        HdfsClientConfigKeys.Write.MAX_PACKETS_IN_FLIGHT_DEFAULT);
+        long packet = fs.getConf().getLong(DFS_CLIENT_WRITE_PACKET_SIZE_KEY, DFS_CLIENT_WRITE_PACKET_SIZE_DEFAULT);
+        long packets = fs.getConf().getLong(Write.MAX_PACKETS_IN_FLIGHT_KEY, Write.MAX_PACKETS_IN_FLIGHT_DEFAULT);
         // A packet's buffer also holds its header and checksums (4 bytes per 512).
         return StorageLimits.DEFAULT.withHeapBytesPerTransfer(
                 (packets + 1) * (packet + packet / 128 + 64) + BUFFER_BYTES);
@@ -227,10 +192,8 @@ final class HdfsStorage extends FileSystemStorage {
 
     @Override
     public void close() throws IOException {
-        try {
+        try (login) {
             fs.close();
-        } finally {
-            identity.close();
         }
     }
 }

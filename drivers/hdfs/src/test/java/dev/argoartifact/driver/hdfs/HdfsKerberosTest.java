@@ -177,7 +177,7 @@ class HdfsKerberosTest {
                             "s/s.bin"));
             assertThat(simple.success()).isFalse();
             assertThat(simple.error())
-                    .contains("already serves a Kerberos configuration")
+                    .contains("already serves kerberos authentication")
                     .contains("register a separate hdfs driver");
         }
     }

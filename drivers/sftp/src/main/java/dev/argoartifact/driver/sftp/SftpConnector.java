@@ -68,7 +68,7 @@ final class SftpConnector implements ChannelPool.Connector<Session, ChannelSftp>
                     null, "cannot set up an SSH session to " + endpoint + ": " + e.getMessage());
         }
         if (password != null) {
-            s.setPassword(password.bytes());
+            s.setPassword(password.text().getBytes(StandardCharsets.UTF_8));
         }
         s.setConfig("PreferredAuthentications", password != null ? "password" : "publickey");
         if (config.insecure()) {

@@ -9,18 +9,12 @@ import java.time.Duration;
 import java.util.List;
 
 /** Stores artifacts on an SFTP server. */
-public final class SftpDriver implements ArtifactDriver<SftpConfiguration> {
+public final class SftpDriver extends ArtifactDriver<SftpConfiguration> {
     /** An SSH connection left idle this long is closed, so connections last about as long as operations. */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
 
-    @Override
-    public String name() {
-        return "sftp";
-    }
-
-    @Override
-    public Class<SftpConfiguration> configurationType() {
-        return SftpConfiguration.class;
+    public SftpDriver() {
+        super("sftp", SftpConfiguration.class, SftpStorage.class);
     }
 
     @Override
@@ -31,11 +25,6 @@ public final class SftpDriver implements ArtifactDriver<SftpConfiguration> {
                 new ChannelPool<>("sftp-" + endpoint, c.channelsInFlight(), IDLE_CLOSE, connector),
                 endpoint,
                 c.basePath());
-    }
-
-    @Override
-    public Class<SftpStorage> storageType() {
-        return SftpStorage.class;
     }
 
     @Override

@@ -77,24 +77,12 @@ final class SftpStorage extends FileSystemStorage {
     }
 
     private static FileEntry entry(String name, SftpATTRS a) {
-        FileEntry.Kind kind = a.isLink()
-                ? FileEntry.Kind.LINK
-                : a.isDir() ? FileEntry.Kind.DIRECTORY : a.isReg() ? FileEntry.Kind.FILE : FileEntry.Kind.OTHER;
-        return new FileEntry(name, kind, a.getSize(), a.getMTime() * 1000L);
+        return FileEntry.of(name, a.isLink(), a.isDir(), a.isReg(), a.getSize(), a.getMTime() * 1000L);
     }
 
     @Override
-    protected FileEntry lstat(String path) throws IOException {
-        return channels.withChannel(ch -> {
-            try {
-                return entry(name(path), ch.lstat(literal(path)));
-            } catch (SftpException e) {
-                if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
-                    return null;
-                }
-                throw new SftpFailure(e);
-            }
-        });
+    protected FileEntry readEntry(String path) throws IOException {
+        return channels.withChannel(ch -> sftp(() -> entry(name(path), ch.lstat(literal(path)))));
     }
 
     @Override

@@ -9,25 +9,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Stores artifacts as files under a root directory shared by pods. */
-public final class VolumeDriver implements ArtifactDriver<VolumeConfiguration> {
-    @Override
-    public String name() {
-        return "volume";
-    }
-
-    @Override
-    public Class<VolumeConfiguration> configurationType() {
-        return VolumeConfiguration.class;
+public final class VolumeDriver extends ArtifactDriver<VolumeConfiguration> {
+    public VolumeDriver() {
+        super("volume", VolumeConfiguration.class, VolumeStorage.class);
     }
 
     @Override
     public ArtifactStorage open(VolumeConfiguration configuration, SecretResolver secrets) throws IOException {
         return new VolumeStorage(Path.of(configuration.root()));
-    }
-
-    @Override
-    public Class<VolumeStorage> storageType() {
-        return VolumeStorage.class;
     }
 
     @Override

@@ -35,29 +35,17 @@ final class VolumeStorage extends FileSystemStorage implements FileTransfers {
     }
 
     @Override
-    protected FileEntry lstat(String path) throws IOException {
-        try {
-            return entry(Path.of(path));
-        } catch (NoSuchFileException | NotDirectoryException missing) {
-            return null;
-        } catch (FileSystemException e) {
-            if (classify(e) == Failure.NOT_FOUND) {
-                return null; // a file stands where a parent directory would be
-            }
-            throw e;
-        }
+    protected FileEntry readEntry(String path) throws IOException {
+        return entry(Path.of(path));
     }
 
     private static FileEntry entry(Path path) throws IOException {
         BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        FileEntry.Kind kind = a.isRegularFile()
-                ? FileEntry.Kind.FILE
-                : a.isDirectory()
-                        ? FileEntry.Kind.DIRECTORY
-                        : a.isSymbolicLink() ? FileEntry.Kind.LINK : FileEntry.Kind.OTHER;
-        return new FileEntry(
+        return FileEntry.of(
                 path.getFileName().toString(),
-                kind,
+                a.isSymbolicLink(),
+                a.isDirectory(),
+                a.isRegularFile(),
                 a.size(),
                 a.lastModifiedTime().toMillis());
     }
