@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.argoartifact.catalogue.ArgoWorkflowsOverlay;
+import dev.argoartifact.catalogue.DriverModules;
 import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.trust.TrustBoundary;
 import dev.argoartifact.driver.volume.VolumeDriver;
-import dev.argoartifact.testkit.catalogue.ArgoWorkflowsOverlay;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,12 +31,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The chart, offline through helm-java: lint, render, parse into typed objects, reject bad values. */
 class ChartTest {
     static final Path CHART = Path.of("argo-artifact-drivers").toAbsolutePath();
-    static final List<String> DRIVERS = List.of("azure", "gcs", "hdfs", "sftp", "volume");
+    /** Every driver module: the chart's values are generated from them, so each must render. */
+    static final List<String> DRIVERS = DriverModules.at(Path.of("..")).names();
+
     static final KubernetesSerialization KUBERNETES = new KubernetesSerialization();
     static final YAMLMapper YAML = new YAMLMapper();
 
@@ -119,8 +122,12 @@ class ChartTest {
         assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
     }
 
+    static List<String> drivers() {
+        return DRIVERS;
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"azure", "gcs", "hdfs", "sftp", "volume"})
+    @MethodSource("drivers")
     void eachDriverAloneRendersEverythingArgoNeeds(String driver) throws IOException {
         String values = enable(driver, """
             defaultConfiguration: {someField: some-value, secretField: {secretKeyRef: {name: creds, key: k}}}

@@ -2,17 +2,18 @@ package dev.argoartifact.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.argoartifact.driver.volume.VolumeDriver;
-import dev.argoartifact.testkit.cli.ArgoArtifactCli;
-import dev.argoartifact.testkit.conformance.InProcessDriver;
-import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
+import dev.argoartifact.catalogue.DriverModules;
+import dev.argoartifact.conformance.InProcessDriver;
+import dev.argoartifact.conformance.JavaDriverLauncher;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -65,8 +66,8 @@ class ArgoArtifactCliTest {
     @Test
     void everyClientCommandTalksToADriver() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
-        try (InProcessDriver driver =
-                new InProcessDriver(new VolumeDriver(), dir.resolve("plugin/socket"), "root: " + root)) {
+        try (InProcessDriver driver = new InProcessDriver(
+                DriverModules.ofThisRepository().driver("volume"), dir.resolve("plugin/socket"), "root: " + root)) {
             String socket = driver.socket().toString();
             String config = "transfer: {filesInFlight: 4}";
             Path tree = Files.createDirectories(dir.resolve("tree/sub"));
@@ -137,8 +138,10 @@ class ArgoArtifactCliTest {
         Path socket = dir.resolve("external/socket");
         // The operator's configuration in the driver's environment, as the Helm chart puts it there.
         String operator = "root: " + root;
+        List<Path> classpath = DriverModules.ofThisRepository().classpath("volume");
         JavaDriverLauncher launcher = new JavaDriverLauncher(
-                "volume", Map.of("ARGO_ARTIFACT_DEFAULT_CONFIGURATION", operator), dir.resolve("driver.log"));
+                        "volume", Map.of("ARGO_ARTIFACT_DEFAULT_CONFIGURATION", operator), dir.resolve("driver.log"))
+                .withClasspath(classpath);
         Process driver = launcher.start(socket);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -158,7 +161,10 @@ class ArgoArtifactCliTest {
                     // The launch command is split at spaces: the operator's configuration as JSON, which needs none.
                     "--launch",
                     "env ARGO_ARTIFACT_DRIVER=volume ARGO_ARTIFACT_DEFAULT_CONFIGURATION={\"root\":\"" + root + "\"} "
-                            + java + " -cp " + System.getProperty("java.class.path")
+                            + java + " -cp "
+                            + String.join(
+                                    File.pathSeparator,
+                                    classpath.stream().map(Path::toString).toList())
                             + " dev.argoartifact.common.server.DriverMain");
             assertThat(report.exit()).as(report.out()).isZero();
             assertThat(report.out())
@@ -185,7 +191,7 @@ class ArgoArtifactCliTest {
     }
 
     @Test
-    void configSchemaDescribesEveryDriverOnTheClasspath() throws Exception {
+    void configSchemaDescribesEveryDriverModule() throws Exception {
         Map<String, String> required = Map.of("volume", "root", "sftp", "host", "azure", "container", "gcs", "bucket");
         for (var entry : required.entrySet()) {
             Run schema = run("config", "schema", entry.getKey());
@@ -197,7 +203,9 @@ class ArgoArtifactCliTest {
         }
         Run unknown = run("config", "schema", "s3");
         assertThat(unknown.exit()).isEqualTo(1);
-        assertThat(unknown.err()).contains("no driver named 's3'").contains("azure", "gcs", "sftp", "volume");
+        assertThat(unknown.err())
+                .contains("no driver module drivers/s3 here")
+                .contains("azure", "gcs", "sftp", "volume");
     }
 
     @Test

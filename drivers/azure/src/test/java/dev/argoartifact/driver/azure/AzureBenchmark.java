@@ -4,13 +4,12 @@ import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
-import dev.argoartifact.common.transfer.LocalTree;
-import dev.argoartifact.testkit.bench.Measure;
-import dev.argoartifact.testkit.bench.SideBySide;
-import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.conformance.DriverLauncher;
-import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
-import dev.argoartifact.testkit.conformance.TestData;
+import dev.argoartifact.bench.Measure;
+import dev.argoartifact.bench.SideBySide;
+import dev.argoartifact.conformance.DriverLauncher;
+import dev.argoartifact.conformance.JavaDriverLauncher;
+import dev.argoartifact.conformance.TestData;
+import dev.argoartifact.conformance.client.ArtifactClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,16 +31,11 @@ public final class AzureBenchmark {
     private AzureBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        SideBySide.Arguments a = SideBySide.Arguments.parse(args, 2);
-        long sizeMib = a.sizeMib();
-        int rounds = a.rounds();
-        int smallFiles = a.smallFiles();
-        Path work = Files.createTempDirectory("azure-bench-");
-        try (AzuriteServer azurite = new AzuriteServer(work, true).start(0)) {
-            run(work, azurite, sizeMib, rounds, smallFiles);
-        } finally {
-            LocalTree.delete(work);
-        }
+        SideBySide.main(args, 2, "azure", (work, a) -> {
+            try (AzuriteServer azurite = new AzuriteServer(work, true).start(0)) {
+                run(work, azurite, a.sizeMib(), a.rounds(), a.smallFiles());
+            }
+        });
     }
 
     private static void run(Path work, AzuriteServer azurite, long sizeMib, int rounds, int smallFiles)

@@ -4,12 +4,11 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
-import dev.argoartifact.common.transfer.LocalTree;
-import dev.argoartifact.testkit.bench.Measure;
-import dev.argoartifact.testkit.bench.SideBySide;
-import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.conformance.InProcessDriver;
-import dev.argoartifact.testkit.conformance.TestData;
+import dev.argoartifact.bench.Measure;
+import dev.argoartifact.bench.SideBySide;
+import dev.argoartifact.conformance.InProcessDriver;
+import dev.argoartifact.conformance.TestData;
+import dev.argoartifact.conformance.client.ArtifactClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -23,11 +22,10 @@ public final class GcsBenchmark {
     private GcsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
-        long sizeMib = a.sizeMib();
-        int rounds = a.rounds();
-        int smallFiles = a.smallFiles();
-        Path work = Files.createTempDirectory("gcs-bench-");
+        SideBySide.main(args, 3, "gcs", (work, a) -> run(work, a.sizeMib(), a.rounds(), a.smallFiles()));
+    }
+
+    private static void run(Path work, long sizeMib, int rounds, int smallFiles) throws Exception {
         Storage fake = LocalStorageHelper.getOptions().getService();
         // Single-stream downloads, like the SDK's downloadTo, to measure the driver's own overhead;
         // the parallel ranged download (for real networks) is measured separately below.
@@ -73,8 +71,6 @@ public final class GcsBenchmark {
 
             Measure.smallFilesSerialVersusParallel(
                     client, work, smallFiles, ranged + "transfer: {filesInFlight: 1}\n", ranged);
-        } finally {
-            LocalTree.delete(work);
         }
     }
 }

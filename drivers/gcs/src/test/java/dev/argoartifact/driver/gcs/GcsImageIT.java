@@ -2,9 +2,9 @@ package dev.argoartifact.driver.gcs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.client.ArtifactClient.Reply;
-import dev.argoartifact.testkit.images.DriverImageChecks;
+import dev.argoartifact.conformance.client.ArtifactClient;
+import dev.argoartifact.conformance.client.ArtifactClient.Reply;
+import dev.argoartifact.images.DriverImageChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.argoartifact.driver.gcs;
 
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
-import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
-import dev.argoartifact.testkit.conformance.ConformanceFixture;
-import dev.argoartifact.testkit.conformance.InProcessFixture;
+import dev.argoartifact.conformance.ArtifactDriverConformance;
+import dev.argoartifact.conformance.ConformanceFixture;
+import dev.argoartifact.conformance.InProcessFixture;
 import java.nio.file.Path;
 
 /**

@@ -1,8 +1,8 @@
 package dev.argoartifact.driver.gcs;
 
-import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
-import dev.argoartifact.testkit.conformance.ConformanceFixture;
-import dev.argoartifact.testkit.conformance.InProcessFixture;
+import dev.argoartifact.conformance.ArtifactDriverConformance;
+import dev.argoartifact.conformance.ConformanceFixture;
+import dev.argoartifact.conformance.InProcessFixture;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;

@@ -1,11 +1,10 @@
 package dev.argoartifact.driver.hdfs;
 
-import dev.argoartifact.common.transfer.LocalTree;
-import dev.argoartifact.testkit.bench.Measure;
-import dev.argoartifact.testkit.bench.SideBySide;
-import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.conformance.InProcessDriver;
-import dev.argoartifact.testkit.conformance.TestData;
+import dev.argoartifact.bench.Measure;
+import dev.argoartifact.bench.SideBySide;
+import dev.argoartifact.conformance.InProcessDriver;
+import dev.argoartifact.conformance.TestData;
+import dev.argoartifact.conformance.client.ArtifactClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,11 +20,10 @@ public final class HdfsBenchmark {
     private HdfsBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
-        long sizeMib = a.sizeMib();
-        int rounds = a.rounds();
-        int smallFiles = a.smallFiles();
-        Path work = Files.createTempDirectory("hdfs-bench-");
+        SideBySide.main(args, 3, "hdfs", (work, a) -> run(work, a.sizeMib(), a.rounds(), a.smallFiles()));
+    }
+
+    private static void run(Path work, long sizeMib, int rounds, int smallFiles) throws Exception {
         try (MiniHdfs hdfs = MiniHdfs.start(work, 1)) {
             hdfs.directory("/bench", MiniHdfs.USER, "777");
             // The same block size as the baseline's (the cluster configuration's 64 MiB).
@@ -76,8 +74,6 @@ public final class HdfsBenchmark {
                             client, work, smallFiles, "transfer: {filesInFlight: 1}", "");
                 }
             }
-        } finally {
-            LocalTree.delete(work);
         }
     }
 }

@@ -3,10 +3,10 @@ package dev.argoartifact.driver.hdfs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.argoartifact.common.storage.StagedWrites;
-import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.client.ArtifactClient.Reply;
-import dev.argoartifact.testkit.conformance.InProcessDriver;
-import dev.argoartifact.testkit.conformance.TestData;
+import dev.argoartifact.conformance.InProcessDriver;
+import dev.argoartifact.conformance.TestData;
+import dev.argoartifact.conformance.client.ArtifactClient;
+import dev.argoartifact.conformance.client.ArtifactClient.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.argoartifact.driver.hdfs;
 
-import dev.argoartifact.testkit.images.DriverImageChecks;
+import dev.argoartifact.images.DriverImageChecks;
 import org.junit.jupiter.api.AfterAll;
 
 /** The hdfs driver's image against a MiniDFSCluster on the host's loopback (bin/images test). */

@@ -1,6 +1,6 @@
 package dev.argoartifact.driver.sftp;
 
-import dev.argoartifact.testkit.conformance.LocalPorts;
+import dev.argoartifact.conformance.LocalPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,11 @@
 package dev.argoartifact.driver.sftp;
 
-import dev.argoartifact.common.transfer.LocalTree;
-import dev.argoartifact.testkit.bench.Measure;
-import dev.argoartifact.testkit.bench.SideBySide;
-import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.conformance.DriverLauncher;
-import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
-import dev.argoartifact.testkit.conformance.TestData;
+import dev.argoartifact.bench.Measure;
+import dev.argoartifact.bench.SideBySide;
+import dev.argoartifact.conformance.DriverLauncher;
+import dev.argoartifact.conformance.JavaDriverLauncher;
+import dev.argoartifact.conformance.TestData;
+import dev.argoartifact.conformance.client.ArtifactClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,16 +23,7 @@ public final class SftpBenchmark {
     private SftpBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        SideBySide.Arguments a = SideBySide.Arguments.parse(args, 3);
-        long sizeMib = a.sizeMib();
-        int rounds = a.rounds();
-        int smallFiles = a.smallFiles();
-        Path work = Files.createTempDirectory("sftp-bench-");
-        try {
-            run(work, sizeMib, rounds, smallFiles);
-        } finally {
-            LocalTree.delete(work);
-        }
+        SideBySide.main(args, 3, "sftp", (work, a) -> run(work, a.sizeMib(), a.rounds(), a.smallFiles()));
     }
 
     private static void run(Path work, long sizeMib, int rounds, int smallFiles) throws Exception {

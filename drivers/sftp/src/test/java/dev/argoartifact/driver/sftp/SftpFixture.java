@@ -1,7 +1,7 @@
 package dev.argoartifact.driver.sftp;
 
-import dev.argoartifact.testkit.conformance.InProcessFixture;
-import dev.argoartifact.testkit.conformance.LocalDirectoryBackend;
+import dev.argoartifact.conformance.InProcessFixture;
+import dev.argoartifact.conformance.LocalDirectoryBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

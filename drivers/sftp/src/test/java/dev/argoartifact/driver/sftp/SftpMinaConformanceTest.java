@@ -1,7 +1,7 @@
 package dev.argoartifact.driver.sftp;
 
-import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
-import dev.argoartifact.testkit.conformance.ConformanceFixture;
+import dev.argoartifact.conformance.ArtifactDriverConformance;
+import dev.argoartifact.conformance.ConformanceFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

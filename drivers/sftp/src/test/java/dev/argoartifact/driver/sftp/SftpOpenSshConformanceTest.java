@@ -2,8 +2,8 @@ package dev.argoartifact.driver.sftp;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
-import dev.argoartifact.testkit.conformance.ConformanceFixture;
+import dev.argoartifact.conformance.ArtifactDriverConformance;
+import dev.argoartifact.conformance.ConformanceFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

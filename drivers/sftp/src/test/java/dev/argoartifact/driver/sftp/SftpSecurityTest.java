@@ -3,9 +3,9 @@ package dev.argoartifact.driver.sftp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.argoartifact.common.log.JsonLog;
-import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.client.ArtifactClient.Reply;
-import dev.argoartifact.testkit.conformance.InProcessDriver;
+import dev.argoartifact.conformance.InProcessDriver;
+import dev.argoartifact.conformance.client.ArtifactClient;
+import dev.argoartifact.conformance.client.ArtifactClient.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,11 +2,11 @@ package dev.argoartifact.driver.volume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.argoartifact.testkit.client.ArtifactClient;
-import dev.argoartifact.testkit.client.ArtifactClient.Reply;
-import dev.argoartifact.testkit.conformance.DriverLauncher;
-import dev.argoartifact.testkit.conformance.JavaDriverLauncher;
-import dev.argoartifact.testkit.conformance.TestData;
+import dev.argoartifact.conformance.DriverLauncher;
+import dev.argoartifact.conformance.JavaDriverLauncher;
+import dev.argoartifact.conformance.TestData;
+import dev.argoartifact.conformance.client.ArtifactClient;
+import dev.argoartifact.conformance.client.ArtifactClient.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

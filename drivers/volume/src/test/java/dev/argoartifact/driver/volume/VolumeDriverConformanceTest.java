@@ -1,9 +1,9 @@
 package dev.argoartifact.driver.volume;
 
-import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
-import dev.argoartifact.testkit.conformance.ConformanceFixture;
-import dev.argoartifact.testkit.conformance.InProcessFixture;
-import dev.argoartifact.testkit.conformance.LocalDirectoryBackend;
+import dev.argoartifact.conformance.ArtifactDriverConformance;
+import dev.argoartifact.conformance.ConformanceFixture;
+import dev.argoartifact.conformance.InProcessFixture;
+import dev.argoartifact.conformance.LocalDirectoryBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

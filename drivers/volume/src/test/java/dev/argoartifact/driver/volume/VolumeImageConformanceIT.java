@@ -3,11 +3,11 @@ package dev.argoartifact.driver.volume;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.argoartifact.common.config.OperatorConfiguration;
-import dev.argoartifact.testkit.conformance.ArtifactDriverConformance;
-import dev.argoartifact.testkit.conformance.ConformanceFixture;
-import dev.argoartifact.testkit.conformance.DriverLauncher;
-import dev.argoartifact.testkit.images.ContainerLauncher;
-import dev.argoartifact.testkit.images.Podman;
+import dev.argoartifact.conformance.ArtifactDriverConformance;
+import dev.argoartifact.conformance.ConformanceFixture;
+import dev.argoartifact.conformance.DriverLauncher;
+import dev.argoartifact.images.ContainerLauncher;
+import dev.argoartifact.images.Podman;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

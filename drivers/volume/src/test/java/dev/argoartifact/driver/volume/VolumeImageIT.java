@@ -1,6 +1,6 @@
 package dev.argoartifact.driver.volume;
 
-import dev.argoartifact.testkit.images.DriverImageChecks;
+import dev.argoartifact.images.DriverImageChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,0 +1,203 @@
+package dev.argoartifact.bench;
+
+import dev.argoartifact.conformance.TestData;
+import dev.argoartifact.conformance.client.ArtifactClient;
+import dev.argoartifact.conformance.client.ArtifactClient.Reply;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** What every side-by-side benchmark needs: timing, medians, a clean disk state, and rows. */
+public final class Measure {
+    private Measure() {}
+
+    public static double secondsSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    public static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** Flushes dirty pages (untimed), so neither side of a comparison pays for the other's writes. */
+    public static void syncDisks() throws IOException, InterruptedException {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+    }
+
+    /** Fails the benchmark when the driver reports a failure. */
+    public static void check(Reply reply) throws IOException {
+        if (!reply.success()) {
+            throw new IOException(reply.error());
+        }
+    }
+
+    /** One result row; with a baseline, the throughput ratio to it (above 1: faster). */
+    public static void row(String name, double seconds, double mib, double baselineSeconds, String baselineName) {
+        System.out.printf(
+                Locale.ROOT,
+                "  %-20s %6.2f s  %7.0f MiB/s%s%n",
+                name,
+                seconds,
+                mib / seconds,
+                baselineSeconds > 0
+                        ? String.format(Locale.ROOT, "   ratio to %s %.2f", baselineName, baselineSeconds / seconds)
+                        : "");
+    }
+
+    /** A tree of {@code files} files of 16 KiB in 20 directories, the small-files benchmark's input. */
+    public static Path smallFiles(Path dir, int files) throws IOException {
+        for (int i = 0; i < files; i++) {
+            TestData.write(dir.resolve("d" + (i % 20)).resolve("f" + i + ".bin"), 16 * 1024, i);
+        }
+        return dir;
+    }
+
+    /**
+     * Saves and loads a tree of small files one after another ({@code serial}, typically
+     * {@code filesInFlight: 1}) and in parallel ({@code parallel}), side by side, and prints the
+     * ratios. Returns {serial Save, parallel Save, serial Load, parallel Load} in seconds.
+     */
+    public static double[] smallFilesSerialVersusParallel(
+            ArtifactClient client, Path work, int files, String serial, String parallel) throws IOException {
+        Path tree = smallFiles(work.resolve("small"), files);
+        long t = System.nanoTime();
+        check(client.save(tree, client.artifact(serial, "small-serial")));
+        double serialSave = secondsSince(t);
+        t = System.nanoTime();
+        check(client.save(tree, client.artifact(parallel, "small-parallel")));
+        double parallelSave = secondsSince(t);
+        t = System.nanoTime();
+        check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
+        double serialLoad = secondsSince(t);
+        t = System.nanoTime();
+        check(client.load(client.artifact(parallel, "small-parallel"), work.resolve("small-parallel-in")));
+        double parallelLoad = secondsSince(t);
+        System.out.printf(
+                Locale.ROOT,
+                "  %d files of 16 KiB: Save one after another %.2f s, in parallel %.2f s: %.1fx; "
+                        + "Load one after another %.2f s, in parallel %.2f s: %.1fx%n",
+                files,
+                serialSave,
+                parallelSave,
+                serialSave / parallelSave,
+                serialLoad,
+                parallelLoad,
+                serialLoad / parallelLoad);
+        return new double[] {serialSave, parallelSave, serialLoad, parallelLoad};
+    }
+
+    /**
+     * The driver's side of one round of a side-by-side benchmark: Save {@code source} under a fresh
+     * key, Load it back (checked against the source in the first round), delete it; each timed after
+     * an untimed {@link #syncDisks()}. Adds the seconds to {@code saves} and {@code loads}.
+     */
+    public static void driverRound(
+            ArtifactClient client,
+            String configuration,
+            Path source,
+            Path work,
+            int round,
+            List<Double> saves,
+            List<Double> loads)
+            throws IOException, InterruptedException {
+        String key = "driver-" + round;
+        syncDisks();
+        long t = System.nanoTime();
+        check(client.save(source, client.artifact(configuration, key)));
+        saves.add(secondsSince(t));
+        Path target = java.nio.file.Files.createDirectories(work.resolve("in-" + round))
+                .resolve("a.tmp");
+        syncDisks();
+        t = System.nanoTime();
+        check(client.load(client.artifact(configuration, key), target));
+        loads.add(secondsSince(t));
+        if (round == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
+            throw new IOException("loaded file differs");
+        }
+        java.nio.file.Files.delete(target);
+        check(client.delete(client.artifact(configuration, key)));
+    }
+
+    /**
+     * {@link #loadSideBySide} of {@code transfer.maxUnflushedBytes} 16 MiB (the default under a
+     * memory limit) against 0 (the default without); {@code withMaxUnflushedBytes} turns a value
+     * into the driver's configuration.
+     */
+    public static void flushedVersusKernelLoads(
+            ArtifactClient client,
+            String key,
+            Path work,
+            int rounds,
+            java.util.function.LongFunction<String> withMaxUnflushedBytes)
+            throws IOException, InterruptedException {
+        System.out.printf(
+                Locale.ROOT,
+                "Load keeping at most 16 MiB unflushed (the default under a memory limit)"
+                        + " against leaving write-back to the kernel (the default without)%n");
+        loadSideBySide(
+                client,
+                key,
+                work,
+                rounds,
+                "16 MiB unflushed",
+                withMaxUnflushedBytes.apply(16L << 20),
+                "kernel",
+                withMaxUnflushedBytes.apply(0));
+    }
+
+    /**
+     * Loads the object at {@code key} under two configurations, alternating which goes first, and
+     * prints the medians of the Load alone and of the Load until its bytes are on disk (Load then
+     * {@code sync}): a setting that writes back during the Load pays inside it what the other leaves
+     * to the kernel for later.
+     */
+    public static void loadSideBySide(
+            ArtifactClient client,
+            String key,
+            Path work,
+            int rounds,
+            String nameA,
+            String configA,
+            String nameB,
+            String configB)
+            throws IOException, InterruptedException {
+        List<List<Double>> load = List.of(new ArrayList<>(), new ArrayList<>());
+        List<List<Double>> durable = List.of(new ArrayList<>(), new ArrayList<>());
+        String[] configs = {configA, configB};
+        for (int round = 0; round < rounds; round++) {
+            for (int turn = 0; turn < 2; turn++) {
+                int side = (round + turn) % 2;
+                Path target = java.nio.file.Files.createDirectories(work.resolve("side-" + side + "-" + round))
+                        .resolve("a.tmp");
+                syncDisks();
+                long t = System.nanoTime();
+                check(client.load(client.artifact(configs[side], key), target));
+                load.get(side).add(secondsSince(t));
+                syncDisks();
+                durable.get(side).add(secondsSince(t));
+                java.nio.file.Files.delete(target);
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "  Load, medians of %d rounds:   %s %.2f s, %s %.2f s (ratio %.2f; above 1, the first is faster)%n",
+                rounds,
+                nameA,
+                median(load.get(0)),
+                nameB,
+                median(load.get(1)),
+                median(load.get(1)) / median(load.get(0)));
+        System.out.printf(
+                Locale.ROOT,
+                "  Load until on disk (+ sync): %s %.2f s, %s %.2f s (ratio %.2f)%n",
+                nameA,
+                median(durable.get(0)),
+                nameB,
+                median(durable.get(1)),
+                median(durable.get(1)) / median(durable.get(0)));
+    }
+}

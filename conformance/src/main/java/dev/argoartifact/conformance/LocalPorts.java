@@ -1,0 +1,39 @@
+package dev.argoartifact.conformance;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+
+/** Loopback ports for test backends (Azurite, sshd) started as processes. */
+public final class LocalPorts {
+    private LocalPorts() {}
+
+    /** A port free on the loopback interface right now. */
+    public static int free() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** Waits until {@code process} accepts TCP connections on the loopback port. */
+    public static void awaitListening(int port, Process process, Duration timeout, String name)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException(
+                        name + " exited with " + process.exitValue() + " before listening on port " + port);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IOException(name + " did not listen on port " + port + " within " + timeout);
+    }
+}
