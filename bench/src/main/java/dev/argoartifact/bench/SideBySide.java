@@ -1,10 +1,13 @@
 package dev.argoartifact.bench;
 
+import com.google.errorprone.annotations.FormatMethod;
+import com.google.errorprone.annotations.FormatString;
 import dev.argoartifact.common.transfer.LocalTree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A driver against a baseline tool, round by round in one run: the side that goes first alternates
@@ -48,12 +51,28 @@ public final class SideBySide {
         }
     }
 
+    private final int rounds;
+
+    private SideBySide(int rounds) {
+        this.rounds = rounds;
+    }
+
+    /**
+     * A comparison of {@code rounds} rounds that starts by printing what it compares
+     * ({@link String#format}, root locale).
+     */
+    @FormatMethod
+    public static SideBySide titled(int rounds, @FormatString String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+        return new SideBySide(rounds);
+    }
+
     public final List<Double> baselineUp = new ArrayList<>();
     public final List<Double> baselineDown = new ArrayList<>();
     public final List<Double> save = new ArrayList<>();
     public final List<Double> load = new ArrayList<>();
 
-    public void run(int rounds, Side baseline, Side driver) throws Exception {
+    public void run(Side baseline, Side driver) throws Exception {
         for (int round = 0; round < rounds; round++) {
             boolean baselineFirst = round % 2 == 0;
             (baselineFirst ? baseline : driver).run(round);

@@ -5,7 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** Loopback ports for test backends (Azurite, sshd) started as processes. */
 public final class LocalPorts {
@@ -16,6 +18,20 @@ public final class LocalPorts {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return probe.getLocalPort();
         }
+    }
+
+    /**
+     * Starts a backend's process with its output in {@code log}, and waits until it accepts TCP
+     * connections on the loopback {@code port}; the log's name is in the error when it does not.
+     */
+    public static Process startListening(List<String> command, Path log, int port, Duration timeout, String name)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        awaitListening(port, process, timeout, name + " (see " + log + ")");
+        return process;
     }
 
     /** Waits until {@code process} accepts TCP connections on the loopback port. */

@@ -325,6 +325,10 @@ public final class ConfigurationBinder<C> {
                 throw new ConfigurationException(
                         field, "is only used with '" + other + "': set '" + other + "' too, or remove it");
             }
+            How how = component.getAnnotation(How.class);
+            if (how != null && how.subPath() && value != null && value.isTextual()) {
+                KeyPrefix.validate(field, value.asText());
+            }
             Matches form = component.getAnnotation(Matches.class);
             if (form != null
                     && isSet(value)

@@ -180,6 +180,19 @@ class ConfigurationBinderTest {
         assertThat(tuned.bind("pause: PT30S").pause()).isEqualTo(Duration.ofSeconds(30));
     }
 
+    record Prefixed(@How(subPath = true) String prefix) {}
+
+    @Test
+    void aSubPathFieldIsCheckedAsAKeyPrefix() {
+        ConfigurationBinder<Prefixed> prefixed = new ConfigurationBinder<>(Prefixed.class);
+        assertThat(prefixed.bind("prefix: team-a/runs/").prefix()).isEqualTo("team-a/runs/");
+        for (String bad : new String[] {"../other", "/abs", "a//b", "a/./b"}) {
+            assertThatThrownBy(() -> prefixed.bind("prefix: '" + bad + "'"))
+                    .as(bad)
+                    .hasMessage("field 'prefix' must be a relative path without empty, '.' or '..' segments");
+        }
+    }
+
     @Test
     void anOversizedConfigurationIsRefusedBeforeParsing() {
         String huge = "container: " + "x".repeat(7 << 20);

@@ -45,19 +45,60 @@ public abstract class DriverImageChecks {
     /** Shared with the containers (mode 777); removed after the class, with the backends' data. */
     protected Path work;
 
-    /** The driver's name (also its plugin name here). */
-    protected abstract String driver();
+    private final List<AutoCloseable> backends = new ArrayList<>();
+    private boolean backendStarted;
+    private String operator;
 
-    /** The images issue's compressed size budget in MB (10^6 bytes); an image at or above it fails. */
-    protected abstract long sizeBudgetMegabytes();
+    private final String driver;
+    private final long sizeBudgetMegabytes;
+    private final String badConfiguration;
+    private final String badConfigurationMessage;
 
-    /** A workflow's configuration the driver rejects, and a fragment of the message it must give. */
-    protected abstract String badConfiguration();
+    /**
+     * An image's facts.
+     *
+     * @param driver the driver's name (also its plugin name here)
+     * @param sizeBudgetMegabytes the compressed size budget in MB (10^6 bytes); an image at or above it fails
+     * @param badConfiguration a workflow's configuration the driver rejects
+     * @param badConfigurationMessage a fragment of the message it must give
+     */
+    protected DriverImageChecks(
+            String driver, long sizeBudgetMegabytes, String badConfiguration, String badConfigurationMessage) {
+        this.driver = driver;
+        this.sizeBudgetMegabytes = sizeBudgetMegabytes;
+        this.badConfiguration = badConfiguration;
+        this.badConfigurationMessage = badConfigurationMessage;
+    }
 
-    protected abstract String badConfigurationMessage();
+    protected final String driver() {
+        return driver;
+    }
 
-    /** The operator's configuration for a real backend reachable from the container (host network), or null. */
-    protected abstract String operatorConfiguration() throws Exception;
+    protected final long sizeBudgetMegabytes() {
+        return sizeBudgetMegabytes;
+    }
+
+    /**
+     * Starts a real backend reachable from the container (host network) and returns the operator's
+     * configuration for it, or null where none can run here. Called once, when a check first needs
+     * it; register what must stop afterwards with {@link #closeAfterwards}.
+     */
+    protected abstract String startBackend() throws Exception;
+
+    /** Closed after the class's checks, before its work directory goes. */
+    protected final <T extends AutoCloseable> T closeAfterwards(T resource) {
+        backends.add(resource);
+        return resource;
+    }
+
+    /** The operator's configuration for the backend, which starts at the first call. */
+    protected final String operatorConfiguration() throws Exception {
+        if (!backendStarted) {
+            backendStarted = true;
+            operator = startBackend();
+        }
+        return operator;
+    }
 
     /** Extra podman options for the round trip (e.g. --network=host, mounts). */
     protected List<String> roundTripOptions() {
@@ -74,12 +115,15 @@ public abstract class DriverImageChecks {
         work = scratch.createShared("image-" + driver() + "-");
     }
 
-    /** Runs after a subclass's own @AfterAll, which stops the backend whose data is under work. */
+    /** Containers first, then the backends whose data is under work, then work itself. */
     @AfterAll
-    void removeContainersAndWork() throws IOException {
+    void removeContainersBackendsAndWork() throws Exception {
         try (scratch) {
             for (String c : containers) {
                 podman.remove(c);
+            }
+            for (AutoCloseable backend : backends.reversed()) {
+                backend.close();
             }
         }
     }
@@ -249,9 +293,9 @@ public abstract class DriverImageChecks {
         ArtifactClient client =
                 start(pluginDirectory("bad-config"), operator == null ? List.of() : roundTripOptions(), operator);
         Path file = TestData.write(work.resolve("bad.bin"), 10, 1);
-        Reply reply = client.save(file, client.artifact(badConfiguration(), "x/bad.bin"));
+        Reply reply = client.save(file, client.artifact(badConfiguration, "x/bad.bin"));
         assertThat(reply.success()).isFalse();
-        assertThat(reply.error()).contains(badConfigurationMessage()).doesNotContain("\tat ");
+        assertThat(reply.error()).contains(badConfigurationMessage).doesNotContain("\tat ");
     }
 
     /** The driver's first where field that holds a string: a workflow overriding it is refused. */

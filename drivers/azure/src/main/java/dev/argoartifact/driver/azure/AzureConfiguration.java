@@ -41,9 +41,7 @@ public record AzureConfiguration(
         @JsonPropertyDescription("Container holding the artifacts.")
         String container,
 
-        @How(subPath = true)
-        @JsonPropertyDescription(
-                "Prefix under which every key lives, e.g. 'argo/'; a workflow's prefix goes below the operator's.")
+        @How(subPath = true) @JsonPropertyDescription(KeyPrefix.DESCRIPTION)
         String prefix,
 
         @Who @JsonPropertyDescription("Storage account key, as a secret reference.")
@@ -106,7 +104,6 @@ public record AzureConfiguration(
             throw new ConfigurationException(
                     null, "'connectionString' already names the account: remove 'endpoint' and 'accountName'");
         }
-        KeyPrefix.validate("prefix", prefix);
     }
 
     static URI parseEndpoint(String endpoint) {

@@ -70,19 +70,17 @@ public final class AzureBenchmark {
             DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
             ArtifactClient client = new ArtifactClient(socket, "azure");
             Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 9);
-            System.out.printf(
-                    Locale.ROOT,
-                    "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk), %d MiB file, %d rounds (medians), driver JVM %s%n",
+            // The first side alternates: Azurite reclaims deleted data lazily, which slows whatever
+            // runs after a large delete.
+            SideBySide bench = SideBySide.titled(
+                    rounds,
+                    "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk), %d MiB file, %d rounds (medians), driver JVM %s",
                     defaults.blockSize() >> 20,
                     dev.argoartifact.common.transfer.TransferEngine.MAX_PARTS_PER_FILE,
                     sizeMib,
                     rounds,
                     jvm);
-            // The first side alternates: Azurite reclaims deleted data lazily, which slows whatever
-            // runs after a large delete.
-            SideBySide bench = new SideBySide();
             bench.run(
-                    rounds,
                     round -> {
                         long t = System.nanoTime();
                         sdk.getBlobClient("sdk-" + round)

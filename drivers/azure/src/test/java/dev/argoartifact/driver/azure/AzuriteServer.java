@@ -65,12 +65,8 @@ final class AzuriteServer implements AutoCloseable {
         } else {
             command.addAll(java.util.List.of("--inMemoryPersistence", "--extentMemoryLimit", "2048"));
         }
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        workDir.resolve("azurite.log").toFile()))
-                .start();
-        LocalPorts.awaitListening(port, process, java.time.Duration.ofSeconds(30), "Azurite (see azurite.log)");
+        process = LocalPorts.startListening(
+                command, workDir.resolve("azurite.log"), port, java.time.Duration.ofSeconds(30), "Azurite");
         return this;
     }
 

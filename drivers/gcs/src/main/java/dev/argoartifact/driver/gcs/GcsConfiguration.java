@@ -24,9 +24,7 @@ public record GcsConfiguration(
         @JsonPropertyDescription("Bucket holding the artifacts.")
         String bucket,
 
-        @How(subPath = true)
-        @JsonPropertyDescription(
-                "Prefix under which every key lives, e.g. 'argo/'; a workflow's prefix goes below the operator's.")
+        @How(subPath = true) @JsonPropertyDescription(KeyPrefix.DESCRIPTION)
         String prefix,
 
         @Where @JsonPropertyDescription("Project of the bucket (optional; taken from the credentials otherwise).")
@@ -65,7 +63,6 @@ public record GcsConfiguration(
         implements TransferSettings.Tunable {
 
     public GcsConfiguration {
-        KeyPrefix.validate("prefix", prefix);
         if (endpoint != null) {
             HttpEndpoint.parse("endpoint", endpoint, "https://storage.example.internal");
         }

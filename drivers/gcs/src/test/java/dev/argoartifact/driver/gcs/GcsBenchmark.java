@@ -11,7 +11,6 @@ import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The gcs driver's own overhead against the SDK's direct createFrom/downloadTo, both on the same
@@ -38,14 +37,12 @@ public final class GcsBenchmark {
                 new InProcessDriver(new GcsDriver(options -> fake), work.resolve("plugin/socket"), operator)) {
             ArtifactClient client = new ArtifactClient(driver.socket(), "gcs");
             Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 3);
-            System.out.printf(
-                    Locale.ROOT,
-                    "gcs driver vs the SDK's createFrom/downloadTo on LocalStorageHelper (in process), %d MiB, %d rounds (medians)%n",
+            SideBySide bench = SideBySide.titled(
+                    rounds,
+                    "gcs driver vs the SDK's createFrom/downloadTo on LocalStorageHelper (in process), %d MiB, %d rounds (medians)",
                     sizeMib,
                     rounds);
-            SideBySide bench = new SideBySide();
             bench.run(
-                    rounds,
                     round -> {
                         BlobId id = BlobId.of("bench", "sdk-" + round);
                         Measure.syncDisks();

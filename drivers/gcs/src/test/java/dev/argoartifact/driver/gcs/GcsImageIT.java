@@ -8,7 +8,6 @@ import dev.argoartifact.images.DriverImageChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,41 +16,14 @@ import org.junit.jupiter.api.Test;
  * {@link GcsLoopbackApi} on the host's loopback, through the SDK's real HTTP transport.
  */
 class GcsImageIT extends DriverImageChecks {
-    @Override
-    protected String driver() {
-        return "gcs";
+
+    GcsImageIT() {
+        super("gcs", 75, "partSize: 1000\n", "field 'partSize' must be between 5242880 and 268435456");
     }
 
     @Override
-    protected long sizeBudgetMegabytes() {
-        return 75;
-    }
-
-    @Override
-    protected String badConfiguration() {
-        return "partSize: 1000\n";
-    }
-
-    @Override
-    protected String badConfigurationMessage() {
-        return "field 'partSize' must be between 5242880 and 268435456";
-    }
-
-    private GcsLoopbackApi bucket;
-
-    @Override
-    protected String operatorConfiguration() throws Exception {
-        if (bucket == null) {
-            bucket = new GcsLoopbackApi(work.resolve("gcs-bucket"));
-        }
-        return bucket.bucketConfiguration(work);
-    }
-
-    @AfterAll
-    void stopBucket() throws Exception {
-        if (bucket != null) {
-            bucket.close();
-        }
+    protected String startBackend() throws Exception {
+        return closeAfterwards(new GcsLoopbackApi(work.resolve("gcs-bucket"))).bucketConfiguration(work);
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
@@ -36,15 +35,13 @@ public final class HdfsBenchmark {
                     new InProcessDriver(new HdfsDriver(), work.resolve("plugin/socket"), operator)) {
                 ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
                 Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 3);
-                System.out.printf(
-                        Locale.ROOT,
+                SideBySide bench = SideBySide.titled(
+                        rounds,
                         "hdfs driver vs Hadoop's copyFromLocalFile/copyToLocalFile on one MiniDFSCluster (1 DataNode), "
-                                + "%d MiB, %d rounds (medians)%n",
+                                + "%d MiB, %d rounds (medians)",
                         sizeMib,
                         rounds);
-                SideBySide bench = new SideBySide();
                 bench.run(
-                        rounds,
                         round -> {
                             org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path("/bench/hadoop-" + round);
                             Measure.syncDisks();

@@ -51,16 +51,17 @@ final class OpenSshServer implements AutoCloseable {
     OpenSshServer start() throws IOException, InterruptedException {
         // sshd insists on its privilege-separation directory even when run like this.
         Files.createDirectories(Path.of("/run/sshd"));
-        process = new ProcessBuilder(
+        process = LocalPorts.startListening(
+                java.util.List.of(
                         SSHD.toString(),
                         "-D",
                         "-e",
                         "-f",
-                        dir.resolve("sshd_config").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("sshd.log").toFile())
-                .start();
-        LocalPorts.awaitListening(port, process, java.time.Duration.ofSeconds(10), "sshd (see sshd.log)");
+                        dir.resolve("sshd_config").toString()),
+                dir.resolve("sshd.log"),
+                port,
+                java.time.Duration.ofSeconds(10),
+                "sshd");
         return this;
     }
 

@@ -51,14 +51,12 @@ public final class SftpBenchmark {
                 DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
                 ArtifactClient client = new ArtifactClient(socket, "sftp");
                 Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
-                System.out.printf(
-                        Locale.ROOT,
-                        "sftp driver vs OpenSSH sftp (batch mode), OpenSSH sshd on loopback, %d MiB file, %d rounds (medians)%n",
+                SideBySide bench = SideBySide.titled(
+                        rounds,
+                        "sftp driver vs OpenSSH sftp (batch mode), OpenSSH sshd on loopback, %d MiB file, %d rounds (medians)",
                         sizeMib,
                         rounds);
-                SideBySide bench = new SideBySide();
                 bench.run(
-                        rounds,
                         round -> {
                             Measure.syncDisks();
                             bench.baselineUp.add(sftp(

@@ -10,28 +10,12 @@ import java.util.List;
 class VolumeImageIT extends DriverImageChecks {
     private Path artifacts;
 
-    @Override
-    protected String driver() {
-        return "volume";
+    VolumeImageIT() {
+        super("volume", 45, "roots: /mnt/artifacts", "unknown field 'roots', did you mean 'root'?");
     }
 
     @Override
-    protected long sizeBudgetMegabytes() {
-        return 45;
-    }
-
-    @Override
-    protected String badConfiguration() {
-        return "roots: /mnt/artifacts";
-    }
-
-    @Override
-    protected String badConfigurationMessage() {
-        return "unknown field 'roots', did you mean 'root'?";
-    }
-
-    @Override
-    protected String operatorConfiguration() throws Exception {
+    protected String startBackend() throws Exception {
         artifacts = Files.createDirectories(work.resolve("artifacts"));
         Files.setPosixFilePermissions(artifacts, PosixFilePermissions.fromString("rwxrwxrwx"));
         return "root: /mnt/artifacts";
