@@ -20,7 +20,10 @@ public interface PartedWrites extends ArtifactStorage {
 
     /** An upload in parts. */
     interface Upload {
-        /** Uploads part {@code number} (from 1); parts may go concurrently, and one may be sent again. */
+        /**
+         * Uploads part {@code number} (from 1); parts may go concurrently, and one may be sent again.
+         * The runtime reuses {@code data} once the call returns: copy what must outlive it.
+         */
         void uploadPart(int number, byte[] data, int length) throws IOException;
 
         /** Publishes parts 1 to {@code parts} as the object. */

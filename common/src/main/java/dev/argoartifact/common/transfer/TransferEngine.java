@@ -29,8 +29,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -118,14 +120,17 @@ public final class TransferEngine {
     }
 
     /**
-     * Uploads a local file atomically. Where the storage writes in parts and the file is larger
-     * than one, its parts go side by side and a transient failure sends that part again; else a
-     * transient failure restarts the file, never the directory.
+     * Uploads a local file atomically: natively where the storage moves whole files itself (the
+     * SDK's own transfer sends file content without copying it through the heap); else, where the
+     * storage writes in parts and the file is larger than one, its parts go side by side and a
+     * transient failure sends that part again; else one stream, restarted on a transient failure.
      */
     public void upload(String key, Path file) throws IOException {
         long size = Files.size(file);
         try (TransferMemory.Reservation reserved = memory.reserve(transferBytes)) {
-            if (storage instanceof PartedWrites parted && size > parted.partSize()) {
+            if (!(storage instanceof FileTransfers)
+                    && storage instanceof PartedWrites parted
+                    && size > parted.partSize()) {
                 uploadParts(parted, key, file, size);
                 return;
             }
@@ -152,21 +157,29 @@ public final class TransferEngine {
         PartedWrites.Upload upload = retrier.call("save " + key, () -> parted.startUpload(key));
         boolean completed = false;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            // One buffer per part in flight, reused: a fresh array per part (128 for a GiB) made the
+            // collector grow the heap to its limit in a small container.
+            Queue<byte[]> buffers = new ConcurrentLinkedQueue<>();
             inParts("part", count, Math.max(transferBytes, partSize), index -> {
                 long offset = index * partSize;
                 int length = (int) Math.min(partSize, size - offset);
-                byte[] data = new byte[length];
-                ByteBuffer buffer = ByteBuffer.wrap(data);
-                while (buffer.hasRemaining()) {
-                    if (in.read(buffer, offset + buffer.position()) < 0) {
-                        throw new IOException("file '" + file + "' shrank while it was saved");
+                byte[] reused = buffers.poll();
+                byte[] data = reused != null ? reused : new byte[(int) partSize];
+                try {
+                    ByteBuffer buffer = ByteBuffer.wrap(data, 0, length);
+                    while (buffer.hasRemaining()) {
+                        if (in.read(buffer, offset + buffer.position()) < 0) {
+                            throw new IOException("file '" + file + "' shrank while it was saved");
+                        }
                     }
+                    int number = (int) index + 1;
+                    retrier.call("save " + key + " part " + number, () -> {
+                        upload.uploadPart(number, data, length);
+                        return null;
+                    });
+                } finally {
+                    buffers.add(data);
                 }
-                int number = (int) index + 1;
-                retrier.call("save " + key + " part " + number, () -> {
-                    upload.uploadPart(number, data, length);
-                    return null;
-                });
             });
             retrier.call("save " + key, () -> {
                 upload.complete(count);
@@ -188,18 +201,19 @@ public final class TransferEngine {
 
     /**
      * Downloads the object into {@code target}, a private temporary file the caller moves into
-     * place: in parallel ranges where the storage reads ranges and the object is large, else one
-     * stream, resumed at the offset reached after a transient failure.
+     * place: natively where the storage moves whole files itself, else in parallel ranges where it
+     * reads ranges and the object is large, else one stream, resumed at the offset reached after a
+     * transient failure.
      */
     public void download(ObjectInfo object, Path target, UnflushedBytes unflushed) throws IOException {
         try (TransferMemory.Reservation reserved = memory.reserve(transferBytes)) {
-            if (storage instanceof RangedReads ranged && object.size() >= settings.parallelReadThreshold()) {
-                downloadRanges(ranged, object, target, unflushed);
-            } else if (storage instanceof FileTransfers native_) {
+            if (storage instanceof FileTransfers native_) {
                 retrier.call("load " + object.key(), () -> {
                     native_.readToFile(object.key(), target);
                     return null;
                 });
+            } else if (storage instanceof RangedReads ranged && object.size() >= settings.parallelReadThreshold()) {
+                downloadRanges(ranged, object, target, unflushed);
             } else {
                 try (FileChannel channel = openTarget(target);
                         UnflushedBytes.File file = unflushed.track(channel)) {

@@ -282,18 +282,23 @@ public abstract class ObjectStoreStorage implements ArtifactStorage, RangedReads
             }
             closed = true;
             if (!committed && upload != null) {
-                try {
-                    call("abort of the upload of", name, () -> {
-                        upload.abort();
-                        return null;
-                    });
-                } catch (IOException | RuntimeException e) {
-                    // Nothing is visible either way; the store discards what stays (after a week at most).
-                    JsonLog.warn(
-                            "an aborted upload could not be cleaned up",
-                            Map.of("error", String.valueOf(e.getMessage())));
-                }
+                abortQuietly(name, upload);
             }
+        }
+    }
+
+    /**
+     * Drops what an unfinished upload of {@code name} staged. A failure to do so is only logged:
+     * nothing is visible either way, and the store discards what stays (after a week at most).
+     */
+    protected final void abortQuietly(String name, Upload upload) {
+        try {
+            call("abort of the upload of", name, () -> {
+                upload.abort();
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            JsonLog.warn("an aborted upload could not be cleaned up", Map.of("error", String.valueOf(e.getMessage())));
         }
     }
 

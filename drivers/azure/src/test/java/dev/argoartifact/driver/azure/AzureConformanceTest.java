@@ -3,6 +3,7 @@ package dev.argoartifact.driver.azure;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.blob.models.ListBlobsOptions;
@@ -12,6 +13,7 @@ import dev.argoartifact.conformance.ConformanceFixture;
 import dev.argoartifact.conformance.InProcessFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,11 +79,20 @@ class AzureConformanceTest extends ArtifactDriverConformance {
                 ListBlobsOptions all =
                         new ListBlobsOptions().setDetails(new BlobListDetails().setRetrieveUncommittedBlobs(true));
                 for (BlobItem blob : container.listBlobs(all, null)) {
-                    for (Block block : container
-                            .getBlobClient(blob.getName())
-                            .getBlockBlobClient()
-                            .listBlocks(BlockListType.UNCOMMITTED)
-                            .getUncommittedBlocks()) {
+                    List<Block> uncommitted;
+                    try {
+                        uncommitted = container
+                                .getBlobClient(blob.getName())
+                                .getBlockBlobClient()
+                                .listBlocks(BlockListType.UNCOMMITTED)
+                                .getUncommittedBlocks();
+                    } catch (BlobStorageException e) {
+                        if (e.getStatusCode() != 404) {
+                            throw e;
+                        }
+                        continue; // an abort removed it between the two calls: no blocks left
+                    }
+                    for (Block block : uncommitted) {
                         blocks.add(blob.getName() + " " + block.getName());
                     }
                 }
