@@ -37,11 +37,7 @@ class GcsJsonApiTest {
         driver = new InProcessDriver(
                 new GcsDriver(),
                 work.resolve("plugin/socket"),
-                api.configuration(work, "flaky-bucket")
-                                .replace(
-                                        "transfer: {maxAttempts: 1}",
-                                        "transfer: {maxAttempts: 3, initialBackoff: 10ms}")
-                        + "policy: {authorFields: [bucket]}\n");
+                api.retryingConfiguration(work, "flaky-bucket") + "policy: {authorFields: [bucket]}\n");
         client = new ArtifactClient(driver.socket(), "gcs");
     }
 

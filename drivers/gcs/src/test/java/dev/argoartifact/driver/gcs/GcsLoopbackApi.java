@@ -125,6 +125,12 @@ final class GcsLoopbackApi implements AutoCloseable {
                 + key + "}\n" + "transfer: {maxAttempts: 1}\n";
     }
 
+    /** The same, with the runtime's retries on (three attempts, quickly): the SDK's own are off. */
+    String retryingConfiguration(Path dir, String bucket) throws Exception {
+        return configuration(dir, bucket)
+                .replace("transfer: {maxAttempts: 1}", "transfer: {maxAttempts: 3, initialBackoff: 10ms}");
+    }
+
     /** The artifacts bucket's configuration. */
     String bucketConfiguration(Path dir) throws Exception {
         return configuration(dir, BUCKET);
