@@ -3,7 +3,7 @@ package dev.argoartifact.images;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.model.ContainerConfig;
 import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.config.ConfigurationFields;
 import dev.argoartifact.common.config.FieldClass;
@@ -32,15 +32,16 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * What every driver image must do, run against the image built by Jib (target/jib-image.tar),
- * under podman exactly as Argo's init container runs it, with the operator's configuration in its
+ * in a container exactly as Argo's init container runs it (through Testcontainers: Docker, or podman's
+ * Docker-compatible service), with the operator's configuration in its
  * environment as the Helm chart puts it there. A driver's {@code *ImageIT} subclasses this with
  * its budget, a bad workflow configuration and a real backend for one round trip.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class DriverImageChecks {
-    protected final Podman podman = new Podman(Podman.repositoryRoot());
+    protected ContainerEngine engine;
     protected String image;
-    private final List<String> containers = new ArrayList<>();
+    private final List<DriverContainer> containers = new ArrayList<>();
     private final ScratchDirectories scratch = new ScratchDirectories();
     /** Shared with the containers (mode 777); removed after the class, with the backends' data. */
     protected Path work;
@@ -100,18 +101,19 @@ public abstract class DriverImageChecks {
         return operator;
     }
 
-    /** Extra podman options for the round trip (e.g. --network=host, mounts). */
-    protected List<String> roundTripOptions() {
-        return List.of("--network=host");
+    /** How the round trip's containers reach the backend: the host's network unless overridden (mounts, say). */
+    protected ContainerSetup roundTripSetup() {
+        return ContainerSetup.onHostNetwork();
     }
 
     @BeforeAll
     void loadImage() throws Exception {
-        String reason = podman.unavailableReason();
+        String reason = ContainerEngine.unavailableReason();
         assumeTrue(reason == null, reason);
         Path tar = Path.of("target/jib-image.tar").toAbsolutePath();
         assumeTrue(Files.exists(tar), "no image built at " + tar + " (bin/images builds them)");
-        image = podman.load(tar);
+        engine = ContainerEngine.connect();
+        image = engine.load(tar);
         work = scratch.createShared("image-" + driver() + "-");
     }
 
@@ -119,8 +121,8 @@ public abstract class DriverImageChecks {
     @AfterAll
     void removeContainersBackendsAndWork() throws Exception {
         try (scratch) {
-            for (String c : containers) {
-                podman.remove(c);
+            for (DriverContainer c : containers) {
+                c.close();
             }
             for (AutoCloseable backend : backends.reversed()) {
                 backend.close();
@@ -136,18 +138,20 @@ public abstract class DriverImageChecks {
     }
 
     /** Starts the image like Argo's init container, with the operator's configuration when given, and waits for its socket. */
-    protected ArtifactClient start(Path pluginDirectory, List<String> options, String operatorConfiguration)
+    protected ArtifactClient start(Path pluginDirectory, ContainerSetup setup, String operatorConfiguration)
             throws Exception {
-        List<String> all = new ArrayList<>(options);
-        if (operatorConfiguration != null) {
-            all.addAll(List.of("-e", OperatorConfiguration.pluginEnv(driver()) + "=" + operatorConfiguration));
-        }
-        return start(pluginDirectory, all);
+        return start(
+                pluginDirectory,
+                operatorConfiguration == null
+                        ? setup
+                        : setup.withEnv(OperatorConfiguration.pluginEnv(driver()), operatorConfiguration));
     }
 
     /** Starts the image like Argo's init container and waits for its socket. */
-    protected ArtifactClient start(Path pluginDirectory, List<String> options) throws Exception {
-        String container = podman.startDriver(image, driver(), pluginDirectory, options);
+    protected ArtifactClient start(Path pluginDirectory, ContainerSetup setup) throws Exception {
+        String plugin = "/tmp/artifact-plugins/" + driver();
+        DriverContainer container =
+                DriverContainer.start(engine, image, pluginDirectory, plugin, plugin + "/socket", setup);
         containers.add(container);
         Path socket = pluginDirectory.resolve("socket");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -163,52 +167,39 @@ public abstract class DriverImageChecks {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no serving socket within 60 s; container log:\n" + podman.logs(container));
+                throw new AssertionError("no serving socket within 60 s; " + container.stateAndLog());
             }
             Thread.sleep(20);
         }
     }
 
-    private String lastContainer() {
+    private DriverContainer lastContainer() {
         return containers.getLast();
     }
 
     @Test
-    void theImageIsLabelledRunsAsUser8737AndHasAnEntrypointOnly() throws IOException {
-        JsonNode config = podman.inspect(image).path("Config");
-        assertThat(config.path("User").asText()).isEqualTo("8737:8737");
-        assertThat(config.path("Entrypoint").get(0).asText()).isEqualTo("java");
-        assertThat(config.path("Cmd").isNull()
-                        || config.path("Cmd").isMissingNode()
-                        || config.path("Cmd").isEmpty())
+    void theImageIsLabelledRunsAsUser8737AndHasAnEntrypointOnly() {
+        ContainerConfig config = engine.imageConfig(image);
+        assertThat(config.getUser()).isEqualTo("8737:8737");
+        assertThat(config.getEntrypoint()).startsWith("java");
+        assertThat(config.getCmd())
                 .as("no CMD: Argo uses the ENTRYPOINT and appends the socket")
-                .isTrue();
-        JsonNode labels = config.path("Labels");
+                .isNullOrEmpty();
+        Map<String, String> labels = config.getLabels();
         for (String label :
                 List.of("title", "description", "version", "revision", "source", "licenses", "documentation")) {
-            assertThat(labels.path("org.opencontainers.image." + label).asText())
+            assertThat(labels.get("org.opencontainers.image." + label))
                     .as(label)
                     .isNotBlank();
         }
     }
 
     @Test
-    void theImageHasNoShell() throws IOException {
+    void theImageHasNoShell() {
         for (String shell : List.of("/bin/sh", "/bin/bash", "/usr/bin/sh")) {
-            Podman.Result r = podman.run(
-                    List.of(
-                            "run",
-                            "--rm",
-                            "--pull=never",
-                            "--network=none",
-                            "--entrypoint",
-                            shell,
-                            image,
-                            "-c",
-                            "true"),
-                    60);
-            assertThat(r.exitCode())
-                    .as(shell + " must not exist: " + r.output())
+            ContainerEngine.Exit exit = engine.runToEnd(image, shell, "-c", "true");
+            assertThat(exit.code())
+                    .as(shell + " must not exist: " + exit.output())
                     .isNotZero();
         }
     }
@@ -224,13 +215,11 @@ public abstract class DriverImageChecks {
     @Test
     void itServesAsArgosInitContainerAndExitsZeroOnSigtermWithinTwoSeconds() throws Exception {
         Path dir = pluginDirectory("lifecycle");
-        ArtifactClient client = start(dir, List.of());
+        ArtifactClient client = start(dir, ContainerSetup.ISOLATED);
         Path socket = dir.resolve("socket");
         // The image has no ps; the driver's process as the host sees it (no user namespace here).
-        String pid = podman.check(List.of("inspect", "--format", "{{.State.Pid}}", lastContainer()), 30)
-                .output()
-                .strip();
-        String uids = Files.readAllLines(Path.of("/proc", pid, "status")).stream()
+        long pid = lastContainer().pid();
+        String uids = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                 .filter(l -> l.startsWith("Uid:"))
                 .findFirst()
                 .orElseThrow();
@@ -242,16 +231,13 @@ public abstract class DriverImageChecks {
                 .containsAll(PosixFilePermissions.fromString("rw-rw-rw-"));
         assertThat(client.health()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         assertThat(client.supportsSaveStream()).isTrue();
-        String container = lastContainer();
+        DriverContainer container = lastContainer();
         long started = System.nanoTime();
-        podman.check(List.of("stop", "-t", "10", container), 30);
+        container.stop(Duration.ofSeconds(10));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        String exitCode = podman.check(List.of("inspect", "--format", "{{.State.ExitCode}}", container), 30)
-                .output()
-                .strip();
-        assertThat(exitCode)
-                .as("exit code after SIGTERM; log:\n" + podman.logs(container))
-                .isEqualTo("0");
+        assertThat(container.exitCode())
+                .as("exit code after SIGTERM; " + container.stateAndLog())
+                .isZero();
         assertThat(took).as("SIGTERM to exit").isLessThan(Duration.ofSeconds(2));
     }
 
@@ -264,7 +250,8 @@ public abstract class DriverImageChecks {
     void itStartsFromTheAotCacheTrainedIntoTheImage() throws Exception {
         Path dir = pluginDirectory("aot-cache");
         String log = "/tmp/artifact-plugins/" + driver() + "/class-load.log";
-        ArtifactClient client = start(dir, List.of("-e", "JDK_JAVA_OPTIONS=-Xlog:class+load=info:file=" + log));
+        ArtifactClient client =
+                start(dir, ContainerSetup.ISOLATED.withEnv("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log));
         assertThat(client.health()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
         List<String> loads = Files.readAllLines(dir.resolve("class-load.log")).stream()
                 .filter(l -> l.contains(" source: "))
@@ -290,8 +277,8 @@ public abstract class DriverImageChecks {
     void aBadConfigurationGetsAClearError() throws Exception {
         // With the operator's configuration where a backend is reachable, so the workflow's mistake is the only one.
         String operator = operatorConfiguration();
-        ArtifactClient client =
-                start(pluginDirectory("bad-config"), operator == null ? List.of() : roundTripOptions(), operator);
+        ArtifactClient client = start(
+                pluginDirectory("bad-config"), operator == null ? ContainerSetup.ISOLATED : roundTripSetup(), operator);
         Path file = TestData.write(work.resolve("bad.bin"), 10, 1);
         Reply reply = client.save(file, client.artifact(badConfiguration, "x/bad.bin"));
         assertThat(reply.success()).isFalse();
@@ -316,7 +303,7 @@ public abstract class DriverImageChecks {
     void aWorkflowCannotOverrideWhatTheOperatorFixed() throws Exception {
         String operator = operatorConfiguration();
         assumeTrue(operator != null, "no backend for " + driver() + " is reachable from a container here");
-        ArtifactClient client = start(pluginDirectory("hostile"), roundTripOptions(), operator);
+        ArtifactClient client = start(pluginDirectory("hostile"), roundTripSetup(), operator);
         Path file = TestData.write(work.resolve("hostile.bin"), 10, 1);
         String field = lockedField();
         Reply reply = client.save(file, client.artifact(field + ": argo-artifact-override", "x/hostile.bin"));
@@ -333,17 +320,16 @@ public abstract class DriverImageChecks {
      */
     @Test
     void anInvalidOperatorConfigurationFailsEveryCallWithOneLine() throws Exception {
-        ArtifactClient client = start(pluginDirectory("invalid-operator"), List.of(), "policy: {authorFeilds: [x]}");
-        String container = lastContainer();
+        ArtifactClient client =
+                start(pluginDirectory("invalid-operator"), ContainerSetup.ISOLATED, "policy: {authorFeilds: [x]}");
+        DriverContainer container = lastContainer();
         Path file = TestData.write(work.resolve("invalid-operator.bin"), 10, 1);
         Reply reply = client.save(file, client.artifact("", "x/f.bin"));
         assertThat(reply.success()).isFalse();
         assertThat(reply.error())
                 .contains("the operator's configuration is invalid: unknown field 'authorFeilds' in 'policy'")
                 .doesNotContain("\n");
-        assertThat(podman.logs(container))
-                .contains("invalid operator configuration")
-                .doesNotContain("\tat ");
+        assertThat(container.logs()).contains("invalid operator configuration").doesNotContain("\tat ");
     }
 
     /** Why the 1 GiB memory checks cannot give a verdict for this driver here, or null when they can. */
@@ -380,11 +366,9 @@ public abstract class DriverImageChecks {
         String operator = operatorConfiguration();
         assumeTrue(operator != null, "no backend for " + driver() + " is reachable from a container here");
         String configuration = "";
-        List<String> options = new ArrayList<>(roundTripOptions());
-        options.add("--memory=256m");
         Path scratch = pluginDirectory("memory-" + System.nanoTime());
-        ArtifactClient client = start(scratch, options, operator);
-        String container = lastContainer();
+        ArtifactClient client = start(scratch, roundTripSetup().withMemoryLimit(256L << 20), operator);
+        DriverContainer container = lastContainer();
         String key = "image-it/memory-" + System.nanoTime();
         Path back = scratch.resolve("loaded");
         Path source = null;
@@ -392,12 +376,12 @@ public abstract class DriverImageChecks {
             source = gibibyte.write(scratch);
             Map<String, String> digests = TestData.treeDigests(source);
             assertThat(client.save(source, client.artifact(configuration, key)))
-                    .as(() -> stateAndLog(container))
+                    .as(container::stateAndLog)
                     .isEqualTo(new Reply(true, ""));
             // At most 2 GiB on this disk at once (the backend's copy and one local copy), not 3.
             LocalTree.delete(source);
             assertThat(client.load(client.artifact(configuration, key), back))
-                    .as(() -> stateAndLog(container))
+                    .as(container::stateAndLog)
                     .isEqualTo(new Reply(true, ""));
             assertThat(TestData.treeDigests(back)).isEqualTo(digests);
             assertThat(client.delete(client.artifact(configuration, key))).isEqualTo(new Reply(true, ""));
@@ -407,15 +391,9 @@ public abstract class DriverImageChecks {
             }
             LocalTree.delete(back);
         }
-        String state = podman.check(
-                        List.of("inspect", "--format", "{{.State.Running}} {{.State.OOMKilled}}", container), 30)
-                .output()
-                .strip();
-        assertThat(state).as("still running, never OOM-killed").isEqualTo("true false");
-        String pid = podman.check(List.of("inspect", "--format", "{{.State.Pid}}", container), 30)
-                .output()
-                .strip();
-        long peakKib = Files.readAllLines(Path.of("/proc", pid, "status")).stream()
+        assertThat(container.oomKilled()).as("never OOM-killed").isFalse();
+        assertThat(container.running()).as("still running").isTrue();
+        long peakKib = Files.readAllLines(Path.of("/proc", Long.toString(container.pid()), "status")).stream()
                 .filter(l -> l.startsWith("VmHWM:"))
                 .mapToLong(l -> Long.parseLong(l.replaceAll("\\D+", "")))
                 .findFirst()
@@ -432,24 +410,6 @@ public abstract class DriverImageChecks {
                         .isLessThan(budget));
     }
 
-    /** For a failed call: whether the container still runs or was OOM-killed, and its log. */
-    private String stateAndLog(String container) {
-        try {
-            String state = podman.run(
-                            List.of(
-                                    "inspect",
-                                    "--format",
-                                    "running={{.State.Running}} oomKilled={{.State.OOMKilled}} exitCode={{.State.ExitCode}}",
-                                    container),
-                            30)
-                    .output()
-                    .strip();
-            return "container " + state + "; log:\n" + podman.logs(container);
-        } catch (IOException e) {
-            return "container state unknown: " + e.getMessage();
-        }
-    }
-
     /**
      * A budget for the driver's peak resident memory during a 1 GiB Save and Load, where its issue
      * sets one. VmHWM also counts the mapped AOT cache, libjvm and jars, which the kernel can drop
@@ -464,7 +424,7 @@ public abstract class DriverImageChecks {
         String operator = operatorConfiguration();
         assumeTrue(operator != null, "no backend for " + driver() + " is reachable from a container here");
         String configuration = "";
-        ArtifactClient client = start(pluginDirectory("round-trip"), roundTripOptions(), operator);
+        ArtifactClient client = start(pluginDirectory("round-trip"), roundTripSetup(), operator);
         Path dir = Files.createDirectories(work.resolve("tree"));
         TestData.write(dir.resolve("a.bin"), 3 << 20, 2);
         TestData.write(Files.createDirectories(dir.resolve("sub")).resolve("b.txt"), 1000, 3);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.argoartifact.conformance.client.ArtifactClient;
 import dev.argoartifact.conformance.client.ArtifactClient.Reply;
+import dev.argoartifact.images.ContainerSetup;
 import dev.argoartifact.images.DriverImageChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,8 +32,8 @@ class GcsImageIT extends DriverImageChecks {
             // The operator lets workflows pick their bucket: one answers 503 twice, another does not exist.
             ArtifactClient client = start(
                     pluginDirectory("json-api"),
-                    List.of("--network=host"),
-                    api.configuration(work, "flaky-bucket") + "policy: {authorFields: [bucket]}\n");
+                    ContainerSetup.onHostNetwork(),
+                    api.retryingConfiguration(work, "flaky-bucket") + "policy: {authorFields: [bucket]}\n");
             Path target = work.resolve("ok.txt");
             assertThat(client.load(client.artifact("", "ok.txt"), target))
                     .as("requests %s", api.requests)

@@ -6,8 +6,10 @@ import dev.argoartifact.common.config.OperatorConfiguration;
 import dev.argoartifact.conformance.ArtifactDriverConformance;
 import dev.argoartifact.conformance.ConformanceFixture;
 import dev.argoartifact.conformance.DriverLauncher;
+import dev.argoartifact.images.ContainerEngine;
 import dev.argoartifact.images.ContainerLauncher;
-import dev.argoartifact.images.Podman;
+import dev.argoartifact.images.ContainerSetup;
+import dev.argoartifact.images.DriverContainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,12 +23,12 @@ class VolumeImageConformanceIT extends ArtifactDriverConformance {
 
     @Override
     protected ConformanceFixture createFixture() throws Exception {
-        Podman podman = new Podman(Podman.repositoryRoot());
-        String reason = podman.unavailableReason();
+        String reason = ContainerEngine.unavailableReason();
         assumeTrue(reason == null, reason);
         Path tar = Path.of("target/jib-image.tar").toAbsolutePath();
         assumeTrue(Files.exists(tar), "no image built at " + tar + " (bin/images builds them)");
-        String image = podman.load(tar);
+        ContainerEngine engine = ContainerEngine.connect();
+        String image = engine.load(tar);
         Path work = scratchDirectory("volume-image-conformance-");
         Path artifacts = Files.createDirectories(work.resolve("artifacts"));
         Path plugin = Files.createDirectories(work.resolve("plugin"));
@@ -34,15 +36,17 @@ class VolumeImageConformanceIT extends ArtifactDriverConformance {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
         }
         // The operator's configuration, in the environment as the Helm chart sets it; workflows send none.
-        List<String> mount =
-                List.of("-v", artifacts + ":/mnt/artifacts:rw", "-e", OperatorConfiguration.ENV + "=" + OPERATOR);
-        String container = podman.startDriver(image, "conformance", plugin, mount);
+        ContainerSetup setup = ContainerSetup.ISOLATED
+                .withBind(artifacts, "/mnt/artifacts")
+                .withEnv(OperatorConfiguration.ENV, OPERATOR);
+        String inside = "/tmp/artifact-plugins/conformance";
+        DriverContainer container = DriverContainer.start(engine, image, plugin, inside, inside + "/socket", setup);
         Path socket = plugin.resolve("socket");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!Files.exists(socket) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        ContainerLauncher launcher = new ContainerLauncher(podman, image, mount);
+        ContainerLauncher launcher = new ContainerLauncher(engine, image, setup);
         return new ConformanceFixture() {
             @Override
             public Path socket() {
@@ -80,8 +84,8 @@ class VolumeImageConformanceIT extends ArtifactDriverConformance {
             }
 
             @Override
-            public void close() throws java.io.IOException {
-                podman.remove(container);
+            public void close() {
+                container.close();
             }
         };
     }

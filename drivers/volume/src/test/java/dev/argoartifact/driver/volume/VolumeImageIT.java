@@ -1,10 +1,10 @@
 package dev.argoartifact.driver.volume;
 
+import dev.argoartifact.images.ContainerSetup;
 import dev.argoartifact.images.DriverImageChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 
 /** The volume driver's image (bin/images builds it; the images profile runs this). */
 class VolumeImageIT extends DriverImageChecks {
@@ -22,7 +22,7 @@ class VolumeImageIT extends DriverImageChecks {
     }
 
     @Override
-    protected List<String> roundTripOptions() {
-        return List.of("--network=none", "-v", artifacts + ":/mnt/artifacts:rw");
+    protected ContainerSetup roundTripSetup() {
+        return ContainerSetup.ISOLATED.withBind(artifacts, "/mnt/artifacts");
     }
 }
