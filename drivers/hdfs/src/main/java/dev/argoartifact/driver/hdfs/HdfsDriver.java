@@ -62,20 +62,10 @@ public final class HdfsDriver extends ArtifactDriver<HdfsConfiguration> {
         // ${env.NAME} and ${system.property} in any value would put the driver's environment (its
         // secrets among it) into settings, errors and logs: taken literally instead.
         conf.setRestrictSystemProperties(true);
+        conf.addResource(HdfsDriver.class.getResource("/argo-artifact-hdfs-client.xml"));
         long timeoutMillis = c.timeout().toMillis();
         conf.set("dfs.client.socket-timeout", Long.toString(timeoutMillis));
         conf.set("ipc.client.connect.timeout", Long.toString(Math.min(timeoutMillis, 20_000)));
-        // Hadoop retries a refused connection 10 times a second apart; the runtime's per-file retries
-        // with backoff take over sooner, so a dead NameNode gives a clear error in seconds.
-        conf.set("ipc.client.connect.max.retries", "2");
-        conf.set("ipc.client.connect.max.retries.on.timeouts", "2");
-        conf.set("dfs.client.retry.policy.enabled", "false");
-        // Closing a file polls the NameNode until the DataNodes have reported its last block, first
-        // after 400 ms by default: most of a small file's write time. Poll sooner (it backs off).
-        conf.set("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", "20");
-        // Hadoop's shutdown hook would close the FileSystem under transfers still finishing after
-        // SIGTERM ("Filesystem closed"); the runtime closes it itself once they are done.
-        conf.set("fs.automatic.close", "false");
         String ns = c.nameserviceOrDefault();
         if (c.highAvailability()) {
             conf.set(

@@ -193,6 +193,21 @@ class HdfsBehaviourTest {
     }
 
     @Test
+    void theDriversClientDefaultsApplyAndTheOperatorsHadoopConfigChangesThem() {
+        Configuration defaults = HdfsDriver.hadoopConfiguration(binder.bind(hdfs.configuration("/artifacts")));
+        assertThat(defaults.get("ipc.client.connect.max.retries")).isEqualTo("2");
+        assertThat(defaults.get("dfs.client.retry.policy.enabled")).isEqualTo("false");
+        assertThat(defaults.get("dfs.client.block.write.locateFollowingBlock.initial.delay.ms"))
+                .isEqualTo("20");
+        assertThat(defaults.get("fs.automatic.close")).isEqualTo("false");
+        Configuration changed = HdfsDriver.hadoopConfiguration(binder.bind(hdfs.configuration(
+                "/artifacts",
+                "hadoopConfig: {dfs.client.block.write.locateFollowingBlock.initial.delay.ms: \"100\"}")));
+        assertThat(changed.get("dfs.client.block.write.locateFollowingBlock.initial.delay.ms"))
+                .isEqualTo("100");
+    }
+
+    @Test
     void hadoopConfigValuesAreTakenLiterallyNeverFromTheEnvironment() {
         HdfsConfiguration c = binder.bind(hdfs.configuration(
                 "/artifacts", "hadoopConfig: {argo.test.env: \"${env.HOME}\", argo.test.property: \"${user.home}\"}"));
