@@ -4,22 +4,18 @@ import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
+import dev.argoartifact.bench.DriverJvm;
 import dev.argoartifact.bench.Measure;
 import dev.argoartifact.bench.SideBySide;
-import dev.argoartifact.conformance.DriverLauncher;
-import dev.argoartifact.conformance.JavaDriverLauncher;
 import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The azure driver against the Azure SDK's own uploadFromFile/downloadToFile (same block size and
@@ -57,18 +53,10 @@ public final class AzureBenchmark {
                 .setBlockSizeLong((long) defaults.blockSize())
                 .setMaxConcurrency(dev.argoartifact.common.transfer.TransferEngine.MAX_PARTS_PER_FILE);
 
-        Path socket = work.resolve("plugin/socket");
         List<String> jvm =
                 List.of(System.getProperty("bench.driverJvm", "-Xmx256m").split("[\\s,]+"));
-        Process driver = new JavaDriverLauncher(
-                        "azure",
-                        Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn", "ARGO_ARTIFACT_DEFAULT_CONFIGURATION", configuration),
-                        work.resolve("driver.log"),
-                        jvm)
-                .start(socket);
-        try {
-            DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
-            ArtifactClient client = new ArtifactClient(socket, "azure");
+        try (DriverJvm driver = DriverJvm.start("azure", configuration, work, jvm)) {
+            ArtifactClient client = driver.client();
             Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 9);
             // The first side alternates: Azurite reclaims deleted data lazily, which slows whatever
             // runs after a large delete.
@@ -117,9 +105,6 @@ public final class AzureBenchmark {
                 return;
             }
             Measure.smallFilesSerialVersusParallel(client, work, smallFiles, "transfer: {filesInFlight: 1}\n", "");
-        } finally {
-            driver.destroy();
-            driver.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

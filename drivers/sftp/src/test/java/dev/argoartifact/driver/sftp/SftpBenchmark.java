@@ -1,18 +1,15 @@
 package dev.argoartifact.driver.sftp;
 
+import dev.argoartifact.bench.DriverJvm;
 import dev.argoartifact.bench.Measure;
 import dev.argoartifact.bench.SideBySide;
-import dev.argoartifact.conformance.DriverLauncher;
-import dev.argoartifact.conformance.JavaDriverLauncher;
 import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The sftp driver against OpenSSH's own sftp client, side by side in one run, on one OpenSSH sshd:
@@ -38,18 +35,11 @@ public final class SftpBenchmark {
                     base.toString(),
                     sshd.knownHostsLine(),
                     "privateKey: {file: " + clientKey.privateKey() + "}");
-            Path socket = work.resolve("plugin/socket");
             // The operator's configuration, with room for the tuning the variants below try.
             String operator = configuration + "policy: {authorMaxima: {bulkRequests: '1024', channelsInFlight: '10', "
                     + "transfer.filesInFlight: '1024'}}\n";
-            Process driver = new JavaDriverLauncher(
-                            "sftp",
-                            Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn", "ARGO_ARTIFACT_DEFAULT_CONFIGURATION", operator),
-                            work.resolve("driver.log"))
-                    .start(socket);
-            try {
-                DriverLauncher.awaitConnectable(socket, driver, Duration.ofSeconds(30));
-                ArtifactClient client = new ArtifactClient(socket, "sftp");
+            try (DriverJvm driver = DriverJvm.start("sftp", operator, work, List.of("-Xmx256m"))) {
+                ArtifactClient client = driver.client();
                 Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
                 SideBySide bench = SideBySide.titled(
                         rounds,
@@ -109,9 +99,6 @@ public final class SftpBenchmark {
                         parallelSeconds,
                         serialSeconds / parallelSeconds,
                         loadSeconds);
-            } finally {
-                driver.destroy();
-                driver.waitFor(10, TimeUnit.SECONDS);
             }
         }
     }

@@ -1,0 +1,62 @@
+package dev.argoartifact.bench;
+
+import dev.argoartifact.common.config.OperatorConfiguration;
+import dev.argoartifact.conformance.DriverLauncher;
+import dev.argoartifact.conformance.JavaDriverLauncher;
+import dev.argoartifact.conformance.client.ArtifactClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A driver measured as it runs in a pod: its own JVM on a Unix socket, with the operator's
+ * configuration in its environment, quiet logs and the JVM options the benchmark names; the
+ * benchmark talks to it through one long-lived client, as Argo's executor does.
+ */
+public final class DriverJvm implements AutoCloseable {
+    private final Process process;
+    private final ArtifactClient client;
+
+    private DriverJvm(Process process, ArtifactClient client) {
+        this.process = process;
+        this.client = client;
+    }
+
+    /** Starts the driver with its socket and log under {@code work}, and waits until it serves. */
+    public static DriverJvm start(String driver, String operatorConfiguration, Path work, List<String> jvmOptions)
+            throws Exception {
+        Path socket = work.resolve("plugin/socket");
+        Process process = new JavaDriverLauncher(
+                        driver,
+                        Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn", OperatorConfiguration.ENV, operatorConfiguration),
+                        work.resolve("driver.log"),
+                        jvmOptions)
+                .start(socket);
+        try {
+            DriverLauncher.awaitConnectable(socket, process, Duration.ofSeconds(30));
+        } catch (Exception e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        return new DriverJvm(process, new ArtifactClient(socket, driver));
+    }
+
+    public ArtifactClient client() {
+        return client;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM, as the kubelet sends, then a kill if it has not ended within 10 s. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}
