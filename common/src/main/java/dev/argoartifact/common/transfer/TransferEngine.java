@@ -64,6 +64,11 @@ public final class TransferEngine {
         this.transferBytes = storage.limits().heapBytesPerTransfer() + COPY_BUFFER_BYTES;
     }
 
+    /** What a transfer of a file of {@code size} bytes reserves: a small file fills little of a part buffer. */
+    private long transferBytes(long size) {
+        return storage.limits().heapBytesFor(size) + Math.min(COPY_BUFFER_BYTES, size);
+    }
+
     public ArtifactStorage storage() {
         return storage;
     }
@@ -127,7 +132,7 @@ public final class TransferEngine {
      */
     public void upload(String key, Path file) throws IOException {
         long size = Files.size(file);
-        try (TransferMemory.Reservation reserved = memory.reserve(transferBytes)) {
+        try (TransferMemory.Reservation reserved = memory.reserve(transferBytes(size))) {
             if (!(storage instanceof FileTransfers)
                     && storage instanceof PartedWrites parted
                     && size > parted.partSize()) {
@@ -206,7 +211,7 @@ public final class TransferEngine {
      * transient failure.
      */
     public void download(ObjectInfo object, Path target, UnflushedBytes unflushed) throws IOException {
-        try (TransferMemory.Reservation reserved = memory.reserve(transferBytes)) {
+        try (TransferMemory.Reservation reserved = memory.reserve(transferBytes(object.size()))) {
             if (storage instanceof FileTransfers native_) {
                 retrier.call("load " + object.key(), () -> {
                     native_.readToFile(object.key(), target);

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The heap that transfers in flight may hold, shared by every operation of the process: each
  * file's upload or download, and each extra range of a parallel download, reserves what its
- * storage says one transfer holds ({@code ArtifactStorage.heapBytesPerTransfer()}) before it
+ * storage says one transfer of that size holds ({@code StorageLimits.heapBytesFor}) before it
  * starts. Without it, parallelism is counted per operation and per file: sixteen files of
  * eight ranges each are 128 streams, and a driver under a 256 MiB container limit (a heap of
  * about 100 MiB) ran out of heap loading a directory of 16 files of 64 MiB.

@@ -108,14 +108,20 @@ class ArtifactOperationsTest {
         final AtomicInteger open = new AtomicInteger();
         final AtomicInteger mostOpen = new AtomicInteger();
         private final long heapBytesPerTransfer;
+        private final long objectBufferBytes;
 
         CountingUploads(long heapBytesPerTransfer) {
+            this(heapBytesPerTransfer, 0);
+        }
+
+        CountingUploads(long heapBytesPerTransfer, long objectBufferBytes) {
             this.heapBytesPerTransfer = heapBytesPerTransfer;
+            this.objectBufferBytes = objectBufferBytes;
         }
 
         @Override
         public StorageLimits limits() {
-            return StorageLimits.DEFAULT.withHeapBytesPerTransfer(heapBytesPerTransfer);
+            return StorageLimits.DEFAULT.withHeapBytesPerTransfer(heapBytesPerTransfer, objectBufferBytes);
         }
 
         @Override
@@ -331,6 +337,20 @@ class ArtifactOperationsTest {
                 .save(ArtifactKey.parse("out"), tree(12));
         assertThat(storage.objects).hasSize(12);
         assertThat(storage.mostOpen.get()).isEqualTo(2);
+    }
+
+    @Test
+    void smallFilesReserveOnlyWhatTheyFillOfAPartBuffer() throws IOException {
+        // 16 MiB a transfer, 15 of them a part buffer that a file of a few bytes barely fills:
+        // about 1 MiB each, so 7 of the 16 in flight fit 8 MiB, where a whole part would fit none.
+        CountingUploads storage = new CountingUploads(16 << 20, 15 << 20);
+        new ArtifactOperations(
+                        storage,
+                        new TransferSettings(16, 1, null, null, null, null, null),
+                        new TransferMemory(8L << 20))
+                .save(ArtifactKey.parse("out"), tree(24));
+        assertThat(storage.objects).hasSize(24);
+        assertThat(storage.mostOpen.get()).isEqualTo(7);
     }
 
     @Test

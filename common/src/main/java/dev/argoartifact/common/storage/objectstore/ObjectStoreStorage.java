@@ -16,6 +16,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -205,8 +206,13 @@ public abstract class ObjectStoreStorage implements ArtifactStorage, RangedReads
 
     /** One part in memory; a single request when the object fits in it, an upload in parts otherwise. */
     private final class StagedWrite implements AtomicWrite {
+        /** Where a buffer starts: most artifacts are small, and a part can be 256 MiB. */
+        private static final int FIRST_BUFFER_BYTES = 64 << 10;
+
         private final String name;
-        private final byte[] buffer;
+        /** Grows to one part as bytes arrive: allocating a part up front cost 12 ms per small file. */
+        private byte[] buffer;
+
         private int buffered;
         private Upload upload;
         private int parts;
@@ -215,7 +221,7 @@ public abstract class ObjectStoreStorage implements ArtifactStorage, RangedReads
 
         StagedWrite(String name) {
             this.name = name;
-            this.buffer = new byte[partSize];
+            this.buffer = new byte[Math.min(partSize, FIRST_BUFFER_BYTES)];
         }
 
         private final OutputStream out = new OutputStream() {
@@ -227,14 +233,18 @@ public abstract class ObjectStoreStorage implements ArtifactStorage, RangedReads
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 while (len > 0) {
+                    if (buffered == partSize) {
+                        // A full part with more to come; a write of exactly one part stays one request.
+                        uploadBuffered();
+                    } else if (buffered == buffer.length) {
+                        buffer = Arrays.copyOf(buffer, (int)
+                                Math.min(partSize, Math.max(2L * buffer.length, (long) buffered + len)));
+                    }
                     int n = Math.min(len, buffer.length - buffered);
                     System.arraycopy(b, off, buffer, buffered, n);
                     buffered += n;
                     off += n;
                     len -= n;
-                    if (buffered == buffer.length) {
-                        uploadBuffered();
-                    }
                 }
             }
         };
@@ -361,9 +371,9 @@ public abstract class ObjectStoreStorage implements ArtifactStorage, RangedReads
         });
     }
 
-    /** A write holds its part buffer, beside what the SDK keeps per request. */
+    /** A write holds its part buffer (a small object only its size of it), beside what the SDK keeps per request. */
     @Override
     public StorageLimits limits() {
-        return StorageLimits.DEFAULT.withHeapBytesPerTransfer(partSize + (1L << 20));
+        return StorageLimits.DEFAULT.withHeapBytesPerTransfer(partSize + (1L << 20), partSize);
     }
 }

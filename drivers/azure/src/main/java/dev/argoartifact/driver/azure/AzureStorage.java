@@ -17,6 +17,7 @@ import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
@@ -32,11 +33,13 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -133,8 +136,25 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
     @Override
     public void readToFile(String key, Path target) throws IOException {
         String name = name(key);
-        // The SDK's defaults: 4 MiB blocks, 8 at once, a cut body resumed up to 5 times.
-        call("download of", name, () -> blob(name).downloadToFile(target.toString(), true));
+        // Ranges of the configured block size, as many at once as the runtime's would be; a cut
+        // body is resumed up to 5 times (the SDK's default).
+        call(
+                "download of",
+                name,
+                () -> blob(name)
+                        .downloadToFileWithResponse(
+                                new BlobDownloadToFileOptions(target.toString())
+                                        .setParallelTransferOptions(
+                                                new com.azure.storage.common.ParallelTransferOptions()
+                                                        .setBlockSizeLong((long) partSize())
+                                                        .setMaxConcurrency(TransferEngine.MAX_PARTS_PER_FILE))
+                                        .setOpenOptions(Set.of(
+                                                StandardOpenOption.CREATE,
+                                                StandardOpenOption.TRUNCATE_EXISTING,
+                                                StandardOpenOption.WRITE,
+                                                StandardOpenOption.READ)),
+                                null,
+                                Context.NONE));
     }
 
     @Override
@@ -214,7 +234,7 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
     /** A streamed block is held twice: the part buffer, and the transport's direct copy of it. */
     @Override
     public StorageLimits limits() {
-        return StorageLimits.DEFAULT.withHeapBytesPerTransfer(2L * partSize() + (1L << 20));
+        return StorageLimits.DEFAULT.withHeapBytesPerTransfer(2L * partSize() + (1L << 20), 2L * partSize());
     }
 
     @Override

@@ -237,7 +237,9 @@ class GcsStorage extends ObjectStoreStorage {
     @Override
     public StorageLimits limits() {
         return super.limits()
-                .withHeapBytesPerTransfer(super.limits().heapBytesPerTransfer() + (2L << 20))
+                .withHeapBytesPerTransfer(
+                        super.limits().heapBytesPerTransfer() + (2L << 20),
+                        super.limits().objectBufferBytes())
                 .withMaxBatchDeleteSize(100);
     }
 
