@@ -2,6 +2,7 @@ package dev.argoartifact.driver.volume;
 
 import dev.argoartifact.bench.Measure;
 import dev.argoartifact.bench.SideBySide;
+import dev.argoartifact.common.config.OperatorConfiguration;
 import dev.argoartifact.conformance.DriverLauncher;
 import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
@@ -51,11 +52,11 @@ public final class VolumeBenchmark {
                 rounds);
 
         Path socket = work.resolve("plugin/socket");
-        Process driver = startDriver(socket, work.resolve("driver.log"));
+        Process driver = startDriver(socket, work.resolve("driver.log"), root);
         try {
             awaitConnectable(socket, driver);
             ArtifactClient client = new ArtifactClient(socket, "bench");
-            String configuration = "root: " + root;
+            String configuration = ""; // the operator's root, as a workflow sends it
             List<Double> cpSave = new ArrayList<>();
             List<Double> cpLoad = new ArrayList<>();
             List<Double> save = new ArrayList<>();
@@ -147,7 +148,7 @@ public final class VolumeBenchmark {
         for (int i = 0; i < startupRuns; i++) {
             Path s = work.resolve("start-" + i + "/socket");
             long t = System.nanoTime();
-            Process p = startDriver(s, work.resolve("start.log"));
+            Process p = startDriver(s, work.resolve("start.log"), root);
             try {
                 awaitConnectable(s, p);
                 new ArtifactClient(s, "bench").health();
@@ -198,7 +199,8 @@ public final class VolumeBenchmark {
         }
     }
 
-    private Process startDriver(Path socket, Path log) throws IOException {
+    /** The driver as a pod runs it, with the operator's configuration naming {@code root}. */
+    private Process startDriver(Path socket, Path log, Path root) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(
                 java,
@@ -212,6 +214,7 @@ public final class VolumeBenchmark {
                 socket.toString());
         builder.environment().put("ARGO_ARTIFACT_DRIVER", "volume");
         builder.environment().put("ARGO_ARTIFACT_LOG_LEVEL", "warn");
+        builder.environment().put(OperatorConfiguration.ENV, "root: " + root);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return builder.start();
     }
