@@ -328,29 +328,27 @@ class ArtifactOperationsTest {
 
     @Test
     void aDirectorySaveHoldsNoMoreTransfersThanTheBudgetFits() throws IOException {
-        CountingUploads storage = new CountingUploads(3 << 20);
         // 4 MiB a transfer (3 and the copy buffer): 8 MiB fit 2 of the 16 files in flight.
+        assertThat(mostAtOnceSaving12FilesIn8MiB(new CountingUploads(3 << 20))).isEqualTo(2);
+    }
+
+    /** Saves 12 small files, 16 in flight, within an 8 MiB budget: how many ran at once. */
+    private int mostAtOnceSaving12FilesIn8MiB(CountingUploads storage) throws IOException {
         new ArtifactOperations(
                         storage,
                         new TransferSettings(16, 1, null, null, null, null, null),
                         new TransferMemory(8L << 20))
                 .save(ArtifactKey.parse("out"), tree(12));
         assertThat(storage.objects).hasSize(12);
-        assertThat(storage.mostOpen.get()).isEqualTo(2);
+        return storage.mostOpen.get();
     }
 
     @Test
     void smallFilesReserveOnlyWhatTheyFillOfAPartBuffer() throws IOException {
         // 16 MiB a transfer, 15 of them a part buffer that a file of a few bytes barely fills:
-        // about 1 MiB each, so 7 of the 16 in flight fit 8 MiB, where a whole part would fit none.
-        CountingUploads storage = new CountingUploads(16 << 20, 15 << 20);
-        new ArtifactOperations(
-                        storage,
-                        new TransferSettings(16, 1, null, null, null, null, null),
-                        new TransferMemory(8L << 20))
-                .save(ArtifactKey.parse("out"), tree(24));
-        assertThat(storage.objects).hasSize(24);
-        assertThat(storage.mostOpen.get()).isEqualTo(7);
+        // about 1 MiB each, so 7 fit 8 MiB at once, where a whole part would let one run alone.
+        assertThat(mostAtOnceSaving12FilesIn8MiB(new CountingUploads(16 << 20, 15 << 20)))
+                .isEqualTo(7);
     }
 
     @Test
