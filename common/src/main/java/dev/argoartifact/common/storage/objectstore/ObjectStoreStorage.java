@@ -89,6 +89,14 @@ public abstract class ObjectStoreStorage implements ArtifactStorage, RangedReads
     /** Where the objects are, for messages: "Azure container 'argo'", "GCS bucket 'argo'". */
     protected abstract String location();
 
+    /** A failure's first line of message, or its type where it has none: for {@link #reason}. */
+    protected static String firstLine(Exception failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank()
+                ? failure.getClass().getSimpleName()
+                : message.lines().findFirst().orElseThrow();
+    }
+
     // ------------------------------------------------------------------ names and failures
 
     /** The object name of a key. */

@@ -1,5 +1,10 @@
 package dev.argoartifact.driver.azure;
 
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
@@ -17,7 +22,6 @@ import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.ParallelTransferOptions;
-import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
@@ -32,8 +36,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -86,9 +90,8 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
             }
             Long size =
                     item.getProperties() == null ? null : item.getProperties().getContentLength();
-            if (!visitor.visit(new StoredObject(item.getName(), size == null ? 0 : size, marker(item.getMetadata())))) {
+            if (!visitor.visit(new StoredObject(item.getName(), size == null ? 0 : size, marker(item.getMetadata()))))
                 return;
-            }
         }
     }
 
@@ -119,7 +122,7 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
         }
     }
 
-    /** Blocks of the configured size, as many at once as the runtime's ranges would be. */
+    /** Blocks (and ranges) of the configured size, as many at once as the runtime's parts would be. */
     @SuppressWarnings("deprecation") // these file transfers still take the blob package's options
     private ParallelTransferOptions blocks() {
         return new ParallelTransferOptions()
@@ -129,32 +132,19 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
     }
 
     /**
-     * The SDK writes the connection's buffers straight to the file; a stream copies every byte into
-     * the heap first, which grew a 256 MiB container's heap to its limit. A body cut mid-way is
-     * fetched again from the offset reached by the SDK's download retries: this path's one layer.
+     * The SDK writes the connection's buffers straight to the file (a stream copied every byte into
+     * the heap) and resumes a cut body at the offset reached: this path's one retry layer.
      */
     @Override
     public void readToFile(String key, Path target) throws IOException {
         String name = name(key);
-        // Ranges of the configured block size, as many at once as the runtime's would be; a cut
-        // body is resumed up to 5 times (the SDK's default).
+        Set<OpenOption> overwrite = Set.of(CREATE, TRUNCATE_EXISTING, WRITE, READ); // a retry starts afresh
         call(
                 "download of",
                 name,
                 () -> blob(name)
                         .downloadToFileWithResponse(
-                                new BlobDownloadToFileOptions(target.toString())
-                                        .setParallelTransferOptions(
-                                                new com.azure.storage.common.ParallelTransferOptions()
-                                                        .setBlockSizeLong((long) partSize())
-                                                        .setMaxConcurrency(TransferEngine.MAX_PARTS_PER_FILE))
-                                        .setOpenOptions(Set.of(
-                                                StandardOpenOption.CREATE,
-                                                StandardOpenOption.TRUNCATE_EXISTING,
-                                                StandardOpenOption.WRITE,
-                                                StandardOpenOption.READ)),
-                                null,
-                                Context.NONE));
+                                target.toString(), null, blocks(), null, null, false, overwrite, null, Context.NONE));
     }
 
     @Override
@@ -164,7 +154,7 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
 
     @Override
     protected Upload createUpload(String name) {
-        return new BlockUpload(blob(name));
+        return new BlockUpload(blob(name), UUID.randomUUID().toString());
     }
 
     @Override
@@ -172,15 +162,8 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
         blob(name).deleteIfExistsWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE);
     }
 
-    /** Blocks staged under the blob, invisible until their list is committed. */
-    private static final class BlockUpload implements Upload {
-        private final BlockBlobClient blob;
-        private final String upload = UUID.randomUUID().toString();
-
-        BlockUpload(BlockBlobClient blob) {
-            this.blob = blob;
-        }
-
+    /** Blocks staged under the blob, invisible until their list is committed; ids carry the upload. */
+    private record BlockUpload(BlockBlobClient blob, String upload) implements Upload {
         private String id(int number) {
             return Base64.getEncoder()
                     .encodeToString((upload + "-" + String.format("%08d", number)).getBytes(StandardCharsets.UTF_8));
@@ -260,10 +243,7 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
             }
             return (b.getErrorCode() != null ? b.getErrorCode() + " " : "") + "(HTTP " + b.getStatusCode() + ")";
         }
-        String message = e.getMessage();
-        return message == null || message.isBlank()
-                ? e.getClass().getSimpleName()
-                : message.lines().findFirst().orElse(message);
+        return firstLine(e);
     }
 
     @Override

@@ -215,9 +215,7 @@ class GcsStorage extends ObjectStoreStorage {
      */
     @Override
     protected String reason(Exception e) {
-        String message = e.getMessage() == null
-                ? e.getClass().getSimpleName()
-                : e.getMessage().lines().findFirst().orElse("");
+        String message = firstLine(e);
         if (e instanceof StorageException gcs && gcs.getCode() > 0) {
             String hint = gcs.getCode() == 403
                     ? " (or the bucket is requester-pays: set userProject)"
