@@ -5,7 +5,8 @@
 #   8737, and a /tmp writable by any UID. No shell, no package manager.
 # Three variants with different module sets (the size budgets differ per driver):
 #   minimal  volume, sftp: gRPC, Jackson, the JDK HTTP client (Kubernetes Secrets)
-#   cloud    azure: also XML (the Blob API), JNDI (Netty's DNS and TLS helpers) and JMX (reactor-netty)
+#   cloud    azure, s3: also XML (the Blob and S3 APIs), JNDI (Netty's DNS and TLS helpers), JMX
+#            (reactor-netty) and jdk.net (Apache HttpClient 5's keep-alive socket options)
 #   full     gcs, hdfs: also SQL types, JNDI/DNS and Kerberos (the HDFS client)
 # Output: images/base/target/rootfs-<variant> (Jib turns it into target/jib-image-<variant>.tar).
 # Usage: build-rootfs.sh minimal|cloud|full
@@ -21,7 +22,7 @@ debs="${ARGO_ARTIFACT_DEB_CACHE:-$HOME/.cache/argo-artifact-drivers/debs}"
 # java.security.sasl) and java.xml are the HDFS client's; java.xml is also Azure's XML.
 case "$variant" in
   minimal) modules=java.base,java.logging,java.net.http,jdk.unsupported ;;
-  cloud) modules=java.base,java.logging,java.naming,java.net.http,java.xml,java.management,jdk.unsupported ;;
+  cloud) modules=java.base,java.logging,java.naming,java.net.http,java.xml,java.management,jdk.net,jdk.unsupported ;;
   full) modules=java.base,java.logging,java.naming,java.net.http,java.sql,java.xml,java.management,java.security.jgss,java.security.sasl,jdk.security.auth,jdk.unsupported,jdk.naming.dns,jdk.crypto.cryptoki ;;
   *) echo "unknown variant '$variant' (minimal, cloud, full)" >&2; exit 2 ;;
 esac

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Loopback ports for test backends (Azurite, sshd) started as processes. */
 public final class LocalPorts {
@@ -51,5 +52,15 @@ public final class LocalPorts {
             }
         }
         throw new IOException(name + " did not listen on port " + port + " within " + timeout);
+    }
+
+    /** Stops a backend's process: politely for 10 s, then by force; null is nothing to stop. */
+    public static void stop(Process process) throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
     }
 }

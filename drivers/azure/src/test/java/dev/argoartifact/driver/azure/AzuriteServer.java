@@ -9,7 +9,6 @@ import dev.argoartifact.conformance.LocalPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Azurite's blob service, from the npm install pinned by src/test/azurite/package-lock.json
@@ -91,13 +90,8 @@ final class AzuriteServer implements AutoCloseable {
     }
 
     void stop() throws InterruptedException {
-        if (process != null) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-            process = null;
-        }
+        LocalPorts.stop(process);
+        process = null;
     }
 
     @Override

@@ -1,0 +1,111 @@
+package dev.argoartifact.driver.s3;
+
+import dev.argoartifact.bench.DriverJvm;
+import dev.argoartifact.bench.Measure;
+import dev.argoartifact.bench.SideBySide;
+import dev.argoartifact.conformance.TestData;
+import dev.argoartifact.conformance.client.ArtifactClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The s3 driver against rclone (Debian package), side by side in one run, on one S3Proxy: Save and
+ * Load of one large file (both with 8 MiB parts, 8 at once), then a directory of small files with
+ * 16 in flight each (rclone --transfers 16), and the driver made serial. Run with
+ * {@code bin/bench s3}.
+ */
+public final class S3Benchmark {
+    private S3Benchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        SideBySide.main(args, 3, "s3", (work, a) -> run(work, a.sizeMib(), a.rounds(), a.smallFiles()));
+    }
+
+    private static void run(Path work, long sizeMib, int rounds, int smallFiles) throws Exception {
+        try (S3ProxyServer server = new S3ProxyServer(work).start();
+                S3Client admin = server.admin()) {
+            admin.createBucket(r -> r.bucket("bench"));
+            Path secret = Files.writeString(work.resolve("secret-access-key"), S3ProxyServer.SECRET_KEY);
+            String operator = "endpoint: " + server.endpoint() + "\npathStyle: true\nbucket: bench\naccessKeyId: "
+                    + S3ProxyServer.ACCESS_KEY + "\nsecretAccessKey: {file: " + secret + "}\n";
+            try (DriverJvm driver = DriverJvm.start("s3", operator, work, List.of("-Xmx256m"))) {
+                ArtifactClient client = driver.client();
+                Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
+                SideBySide bench = SideBySide.titled(
+                        rounds,
+                        "s3 driver vs rclone, S3Proxy (filesystem store) on loopback, %d MiB file, %d rounds (medians)",
+                        sizeMib,
+                        rounds);
+                bench.run(
+                        round -> {
+                            Measure.syncDisks();
+                            bench.baselineUp.add(
+                                    rclone(server, "copyto", source.toString(), "s3:bench/rclone-" + round));
+                            Path fetched = work.resolve("fetched-" + round + ".bin");
+                            Measure.syncDisks();
+                            bench.baselineDown.add(
+                                    rclone(server, "copyto", "s3:bench/rclone-" + round, fetched.toString()));
+                            Files.delete(fetched);
+                        },
+                        round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
+                bench.report(sizeMib, "rclone", "rclone copyto (up)", "rclone copyto (down)");
+
+                Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
+                long t = System.nanoTime();
+                Measure.check(client.save(tree, client.artifact("transfer: {filesInFlight: 1}\n", "small-serial")));
+                double serial = Measure.secondsSince(t);
+                t = System.nanoTime();
+                Measure.check(client.save(tree, client.artifact("", "small-parallel")));
+                double parallel = Measure.secondsSince(t);
+                double rcloneSave = rclone(server, "copy", tree.toString(), "s3:bench/small-rclone");
+                t = System.nanoTime();
+                Measure.check(client.load(client.artifact("", "small-parallel"), work.resolve("small-loaded")));
+                double load = Measure.secondsSince(t);
+                double rcloneLoad = rclone(
+                        server,
+                        "copy",
+                        "s3:bench/small-rclone",
+                        work.resolve("small-rclone").toString());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%d files of 16 KiB: Save serial %.2f s, 16 in flight %.2f s (%.1fx serial), rclone --transfers 16"
+                                + " %.2f s (%.2fx rclone); Load %.2f s, rclone %.2f s (%.2fx rclone)%n",
+                        smallFiles,
+                        serial,
+                        parallel,
+                        serial / parallel,
+                        rcloneSave,
+                        rcloneSave / parallel,
+                        load,
+                        rcloneLoad,
+                        rcloneLoad / load);
+            }
+        }
+    }
+
+    /** One rclone command against the server, configured through the environment, timed. */
+    private static double rclone(S3ProxyServer server, String... command) throws Exception {
+        List<String> line = new ArrayList<>(
+                List.of("rclone", "--transfers", "16", "--s3-chunk-size", "8M", "--s3-upload-concurrency", "8"));
+        line.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
+        builder.environment().remove("AWS_CA_BUNDLE"); // rclone's HTTP transport refuses a custom bundle
+        builder.environment().put("RCLONE_CONFIG_S3_TYPE", "s3");
+        builder.environment().put("RCLONE_CONFIG_S3_PROVIDER", "Other");
+        builder.environment().put("RCLONE_CONFIG_S3_ENDPOINT", server.endpoint());
+        builder.environment().put("RCLONE_CONFIG_S3_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+        builder.environment().put("RCLONE_CONFIG_S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+        long t = System.nanoTime();
+        Process p = builder.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException("rclone " + String.join(" ", command) + " failed: " + output);
+        }
+        return Measure.secondsSince(t);
+    }
+}
