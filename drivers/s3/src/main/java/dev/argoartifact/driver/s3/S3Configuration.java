@@ -110,8 +110,4 @@ public record S3Configuration(
             HttpEndpoint.parse("endpoint", endpoint, "https://minio.example.internal:9000");
         }
     }
-
-    boolean checksumsWhenRequired() {
-        return "when_required".equals(checksums);
-    }
 }

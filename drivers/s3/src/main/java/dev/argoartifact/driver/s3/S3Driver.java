@@ -41,7 +41,7 @@ public final class S3Driver extends ArtifactDriver<S3Configuration> {
         Region region = Region.of(c.region());
         List<AutoCloseable> resources = new ArrayList<>(List.of(http));
         AwsCredentialsProvider credentials = credentials(c, secrets, http, region, resources);
-        boolean whenRequired = c.checksumsWhenRequired();
+        boolean whenRequired = "when_required".equals(c.checksums());
         S3Client s3 = S3Client.builder()
                 .httpClient(http)
                 .region(region)

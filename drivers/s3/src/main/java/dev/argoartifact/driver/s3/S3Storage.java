@@ -56,10 +56,7 @@ final class S3Storage extends ObjectStoreStorage implements BatchDelete {
     private final String bucket;
     private final boolean checksums;
 
-    /**
-     * @param resources what the client uses and does not close itself (credentials, HTTP client)
-     * @param checksums whether uploads carry CRC32 checksums (checksums: when_supported)
-     */
+    /** resources: what the client does not close itself; checksums: CRC32 on uploads (when_supported). */
     S3Storage(
             S3Client s3, List<AutoCloseable> resources, String bucket, String prefix, int partSize, boolean checksums) {
         super(prefix, partSize, MAX_PARTS);
