@@ -368,9 +368,9 @@ class ChartTest {
     void invalidValuesAreRejectedWithTheFieldNamed() {
         assertThatThrownBy(() -> render(enable("sftp", "    image: {repository: ghcr.io/x/sftp, tag: latest}\n")))
                 .hasMessageContaining("drivers.sftp.image.tag: 'latest' is refused");
-        assertThatThrownBy(() -> render("drivers:\n  s3: {enabled: true}\n"))
+        assertThatThrownBy(() -> render("drivers:\n  swift: {enabled: true}\n"))
                 .hasMessageContaining("/drivers")
-                .hasMessageContaining("s3");
+                .hasMessageContaining("swift");
         assertThatThrownBy(() -> render(enable("sftp", "    image: {repository: ghcr.io/x/sftp, digest: md5:abc}\n")))
                 .hasMessageContaining("/drivers/sftp/image/digest");
         assertThatThrownBy(() -> render(enable("sftp", "    secretNames: [Not_A_Name]\n")))

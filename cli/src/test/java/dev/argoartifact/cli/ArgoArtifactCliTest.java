@@ -192,7 +192,8 @@ class ArgoArtifactCliTest {
 
     @Test
     void configSchemaDescribesEveryDriverModule() throws Exception {
-        Map<String, String> required = Map.of("volume", "root", "sftp", "host", "azure", "container", "gcs", "bucket");
+        Map<String, String> required =
+                Map.of("volume", "root", "sftp", "host", "azure", "container", "gcs", "bucket", "s3", "bucket");
         for (var entry : required.entrySet()) {
             Run schema = run("config", "schema", entry.getKey());
             assertThat(schema.exit()).as(entry.getKey() + ": " + schema.err()).isZero();
@@ -201,11 +202,11 @@ class ArgoArtifactCliTest {
             assertThat(json.get("required").toString()).contains("\"" + entry.getValue() + "\"");
             assertThat(json.get("properties").has("transfer")).isTrue();
         }
-        Run unknown = run("config", "schema", "s3");
+        Run unknown = run("config", "schema", "swift");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err())
-                .contains("no driver module drivers/s3 here")
-                .contains("azure", "gcs", "sftp", "volume");
+                .contains("no driver module drivers/swift here")
+                .contains("azure", "gcs", "s3", "sftp", "volume");
     }
 
     @Test
