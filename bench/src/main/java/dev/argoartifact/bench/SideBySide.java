@@ -3,8 +3,11 @@ package dev.argoartifact.bench;
 import com.google.errorprone.annotations.FormatMethod;
 import com.google.errorprone.annotations.FormatString;
 import dev.argoartifact.common.transfer.LocalTree;
+import dev.argoartifact.conformance.TcpProxy;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,13 +24,69 @@ public final class SideBySide {
         void run(int round) throws Exception;
     }
 
-    /** The command-line arguments every {@code bin/bench DRIVER [MiB] [rounds] [small files]} takes. */
-    public record Arguments(long sizeMib, int rounds, int smallFiles) {
+    /**
+     * The command-line arguments every {@code bin/bench DRIVER [MiB] [rounds] [small files] [--rtt MS]}
+     * takes. With {@code --rtt}, a benchmark reaches its backend {@link #through} a {@link TcpProxy}
+     * that adds half the round trip each way; 0 (the default) is the backend on loopback.
+     */
+    public static final class Arguments {
+        private final long sizeMib;
+        private final int rounds;
+        private final int smallFiles;
+        private final Duration roundTrip;
+        private final List<TcpProxy> proxies = new ArrayList<>();
+
+        Arguments(long sizeMib, int rounds, int smallFiles, Duration roundTrip) {
+            this.sizeMib = sizeMib;
+            this.rounds = rounds;
+            this.smallFiles = smallFiles;
+            this.roundTrip = roundTrip;
+        }
+
         public static Arguments parse(String[] args, int defaultRounds) {
+            List<String> positional = new ArrayList<>(List.of(args));
+            Duration roundTrip = Duration.ZERO;
+            int rtt = positional.indexOf("--rtt");
+            if (rtt >= 0) {
+                roundTrip = Duration.ofMillis(Long.parseLong(positional.get(rtt + 1)));
+                positional.subList(rtt, rtt + 2).clear();
+            }
             return new Arguments(
-                    args.length > 0 ? Long.parseLong(args[0]) : 1024,
-                    args.length > 1 ? Integer.parseInt(args[1]) : defaultRounds,
-                    args.length > 2 ? Integer.parseInt(args[2]) : 2000);
+                    positional.size() > 0 ? Long.parseLong(positional.get(0)) : 1024,
+                    positional.size() > 1 ? Integer.parseInt(positional.get(1)) : defaultRounds,
+                    positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 2000,
+                    roundTrip);
+        }
+
+        public long sizeMib() {
+            return sizeMib;
+        }
+
+        public int rounds() {
+            return rounds;
+        }
+
+        public int smallFiles() {
+            return smallFiles;
+        }
+
+        public Duration roundTrip() {
+            return roundTrip;
+        }
+
+        /** The port to reach a loopback backend on: its own, or a proxy's that adds the round trip. */
+        public synchronized int through(int backendPort) throws IOException {
+            if (roundTrip.isZero()) {
+                return backendPort;
+            }
+            TcpProxy proxy = new TcpProxy(backendPort, roundTrip.dividedBy(2));
+            proxies.add(proxy);
+            return proxy.port();
+        }
+
+        /** "on loopback" or "10 ms away", for titles. */
+        public String distance() {
+            return roundTrip.isZero() ? "on loopback" : roundTrip.toMillis() + " ms round trip away";
         }
     }
 
@@ -39,7 +98,8 @@ public final class SideBySide {
 
     /**
      * A benchmark's main: parses {@link Arguments} and runs it in a temporary directory named after
-     * the driver, removed afterwards whatever happens.
+     * the driver, removed afterwards whatever happens. A round trip the benchmark never put between
+     * itself and its backend is an error, not a loopback figure passed off as a remote one.
      */
     public static void main(String[] args, int defaultRounds, String driver, Benchmark benchmark) throws Exception {
         Arguments arguments = Arguments.parse(args, defaultRounds);
@@ -47,7 +107,14 @@ public final class SideBySide {
         try {
             benchmark.run(work, arguments);
         } finally {
+            for (TcpProxy proxy : arguments.proxies) {
+                proxy.close();
+            }
             LocalTree.delete(work);
+        }
+        if (!arguments.roundTrip.isZero() && arguments.proxies.isEmpty()) {
+            throw new IllegalArgumentException("the " + driver
+                    + " benchmark does not reach its backend through the latency proxy: run it without --rtt");
         }
     }
 

@@ -23,33 +23,38 @@ public final class S3Benchmark {
     private S3Benchmark() {}
 
     public static void main(String[] args) throws Exception {
-        SideBySide.main(args, 3, "s3", (work, a) -> run(work, a.sizeMib(), a.rounds(), a.smallFiles()));
+        SideBySide.main(args, 3, "s3", S3Benchmark::run);
     }
 
-    private static void run(Path work, long sizeMib, int rounds, int smallFiles) throws Exception {
+    private static void run(Path work, SideBySide.Arguments a) throws Exception {
+        long sizeMib = a.sizeMib();
+        int rounds = a.rounds();
+        int smallFiles = a.smallFiles();
         try (S3ProxyServer server = new S3ProxyServer(work).start();
                 S3Client admin = server.admin()) {
             admin.createBucket(r -> r.bucket("bench"));
+            String endpoint = "http://127.0.0.1:" + a.through(server.port()); // for both sides
             Path secret = Files.writeString(work.resolve("secret-access-key"), S3ProxyServer.SECRET_KEY);
-            String operator = "endpoint: " + server.endpoint() + "\npathStyle: true\nbucket: bench\naccessKeyId: "
+            String operator = "endpoint: " + endpoint + "\npathStyle: true\nbucket: bench\naccessKeyId: "
                     + S3ProxyServer.ACCESS_KEY + "\nsecretAccessKey: {file: " + secret + "}\n";
             try (DriverJvm driver = DriverJvm.start("s3", operator, work, List.of("-Xmx256m"))) {
                 ArtifactClient client = driver.client();
                 Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
                 SideBySide bench = SideBySide.titled(
                         rounds,
-                        "s3 driver vs rclone, S3Proxy (filesystem store) on loopback, %d MiB file, %d rounds (medians)",
+                        "s3 driver vs rclone, S3Proxy (filesystem store) %s, %d MiB file, %d rounds (medians)",
+                        a.distance(),
                         sizeMib,
                         rounds);
                 bench.run(
                         round -> {
                             Measure.syncDisks();
                             bench.baselineUp.add(
-                                    rclone(server, "copyto", source.toString(), "s3:bench/rclone-" + round));
+                                    rclone(endpoint, "copyto", source.toString(), "s3:bench/rclone-" + round));
                             Path fetched = work.resolve("fetched-" + round + ".bin");
                             Measure.syncDisks();
                             bench.baselineDown.add(
-                                    rclone(server, "copyto", "s3:bench/rclone-" + round, fetched.toString()));
+                                    rclone(endpoint, "copyto", "s3:bench/rclone-" + round, fetched.toString()));
                             Files.delete(fetched);
                         },
                         round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
@@ -62,12 +67,12 @@ public final class S3Benchmark {
                 t = System.nanoTime();
                 Measure.check(client.save(tree, client.artifact("", "small-parallel")));
                 double parallel = Measure.secondsSince(t);
-                double rcloneSave = rclone(server, "copy", tree.toString(), "s3:bench/small-rclone");
+                double rcloneSave = rclone(endpoint, "copy", tree.toString(), "s3:bench/small-rclone");
                 t = System.nanoTime();
                 Measure.check(client.load(client.artifact("", "small-parallel"), work.resolve("small-loaded")));
                 double load = Measure.secondsSince(t);
                 double rcloneLoad = rclone(
-                        server,
+                        endpoint,
                         "copy",
                         "s3:bench/small-rclone",
                         work.resolve("small-rclone").toString());
@@ -89,7 +94,7 @@ public final class S3Benchmark {
     }
 
     /** One rclone command against the server, configured through the environment, timed. */
-    private static double rclone(S3ProxyServer server, String... command) throws Exception {
+    private static double rclone(String endpoint, String... command) throws Exception {
         List<String> line = new ArrayList<>(
                 List.of("rclone", "--transfers", "16", "--s3-chunk-size", "8M", "--s3-upload-concurrency", "8"));
         line.addAll(List.of(command));
@@ -97,7 +102,7 @@ public final class S3Benchmark {
         builder.environment().remove("AWS_CA_BUNDLE"); // rclone's HTTP transport refuses a custom bundle
         builder.environment().put("RCLONE_CONFIG_S3_TYPE", "s3");
         builder.environment().put("RCLONE_CONFIG_S3_PROVIDER", "Other");
-        builder.environment().put("RCLONE_CONFIG_S3_ENDPOINT", server.endpoint());
+        builder.environment().put("RCLONE_CONFIG_S3_ENDPOINT", endpoint);
         builder.environment().put("RCLONE_CONFIG_S3_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
         builder.environment().put("RCLONE_CONFIG_S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
         long t = System.nanoTime();

@@ -76,6 +76,10 @@ final class S3ProxyServer implements AutoCloseable {
         return this;
     }
 
+    int port() {
+        return port;
+    }
+
     String endpoint() {
         return "http://127.0.0.1:" + port;
     }

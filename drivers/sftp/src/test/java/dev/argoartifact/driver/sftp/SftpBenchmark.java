@@ -20,20 +20,26 @@ public final class SftpBenchmark {
     private SftpBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        SideBySide.main(args, 3, "sftp", (work, a) -> run(work, a.sizeMib(), a.rounds(), a.smallFiles()));
+        SideBySide.main(args, 3, "sftp", SftpBenchmark::run);
     }
 
-    private static void run(Path work, long sizeMib, int rounds, int smallFiles) throws Exception {
+    private static void run(Path work, SideBySide.Arguments a) throws Exception {
+        long sizeMib = a.sizeMib();
+        int rounds = a.rounds();
+        int smallFiles = a.smallFiles();
         Path base = Files.createDirectories(work.resolve("server"));
         SshKeys clientKey = SshKeys.generate(work, "client_key");
         Path knownHosts = work.resolve("known_hosts");
-        try (OpenSshServer sshd = new OpenSshServer(work, SshKeys.generate(work, "host_key"), clientKey).start()) {
-            Files.writeString(knownHosts, sshd.knownHostsLine() + "\n");
+        SshKeys hostKey = SshKeys.generate(work, "host_key");
+        try (OpenSshServer sshd = new OpenSshServer(work, hostKey, clientKey).start()) {
+            int port = a.through(sshd.port()); // both sides reach sshd the same way
+            String knownHostsLine = hostKey.knownHostsLine("127.0.0.1", port);
+            Files.writeString(knownHosts, knownHostsLine + "\n");
             String configuration = SftpFixture.configuration(
-                    sshd.port(),
+                    port,
                     OpenSshServer.user(),
                     base.toString(),
-                    sshd.knownHostsLine(),
+                    knownHostsLine,
                     "privateKey: {file: " + clientKey.privateKey() + "}");
             // The operator's configuration, with room for the tuning the variants below try.
             String operator = configuration + "policy: {authorMaxima: {bulkRequests: '1024', channelsInFlight: '10', "
@@ -43,14 +49,15 @@ public final class SftpBenchmark {
                 Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
                 SideBySide bench = SideBySide.titled(
                         rounds,
-                        "sftp driver vs OpenSSH sftp (batch mode), OpenSSH sshd on loopback, %d MiB file, %d rounds (medians)",
+                        "sftp driver vs OpenSSH sftp (batch mode), OpenSSH sshd %s, %d MiB file, %d rounds (medians)",
+                        a.distance(),
                         sizeMib,
                         rounds);
                 bench.run(
                         round -> {
                             Measure.syncDisks();
                             bench.baselineUp.add(sftp(
-                                    sshd,
+                                    port,
                                     clientKey,
                                     knownHosts,
                                     work,
@@ -58,7 +65,7 @@ public final class SftpBenchmark {
                             Path fetched = work.resolve("fetched-" + round + ".bin");
                             Measure.syncDisks();
                             bench.baselineDown.add(sftp(
-                                    sshd,
+                                    port,
                                     clientKey,
                                     knownHosts,
                                     work,
@@ -103,8 +110,7 @@ public final class SftpBenchmark {
         }
     }
 
-    private static double sftp(OpenSshServer sshd, SshKeys key, Path knownHosts, Path work, String command)
-            throws Exception {
+    private static double sftp(int port, SshKeys key, Path knownHosts, Path work, String command) throws Exception {
         Path batch = Files.writeString(work.resolve("batch"), command + "\n");
         long t = System.nanoTime();
         Process p = new ProcessBuilder(
@@ -121,7 +127,7 @@ public final class SftpBenchmark {
                         "-o",
                         "BatchMode=yes",
                         "-P",
-                        String.valueOf(sshd.port()),
+                        String.valueOf(port),
                         OpenSshServer.user() + "@127.0.0.1")
                 .redirectErrorStream(true)
                 .start();
