@@ -59,7 +59,7 @@ public final class KubernetesSecrets {
         static final ObjectMapper JSON = new ObjectMapper();
         // Connection failures and 429/5xx answers are retried; a missing or forbidden Secret is not.
         static final TransferSettings RETRIES = new TransferSettings(
-                        1, 4, Duration.ofMillis(250), Duration.ofSeconds(4), null, null, null)
+                        1, 4, Duration.ofMillis(250), Duration.ofSeconds(4), null, null, null, null)
                 .withDefaults();
     }
 

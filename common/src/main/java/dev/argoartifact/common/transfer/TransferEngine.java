@@ -45,8 +45,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TransferEngine {
     /** The buffer the engine copies a stream through. */
     public static final int COPY_BUFFER_BYTES = 1 << 20;
-    /** Parallel ranges of one file at most: beyond that, more streams only add memory. */
-    public static final int MAX_PARTS_PER_FILE = 8;
 
     private final ArtifactStorage storage;
     private final TransferSettings settings;
@@ -325,10 +323,10 @@ public final class TransferEngine {
     /**
      * Runs the parts of one file side by side, on the file's own reservation plus each extra one
      * the budget has room for now: alone, a large file gets every part at once (up to
-     * {@value #MAX_PARTS_PER_FILE}); among many files, it may get no extra one.
+     * {@code transfer.partsPerFile}); among many files, it may get no extra one.
      */
     private void inParts(String name, int count, long bytesPerPart, Part part) throws IOException {
-        int maxParts = Math.min(Math.min(settings.filesInFlight(), MAX_PARTS_PER_FILE), count);
+        int maxParts = Math.min(Math.min(settings.filesInFlight(), settings.partsPerFile()), count);
         List<TransferMemory.Reservation> extras = new ArrayList<>();
         Semaphore slots = new Semaphore(1);
         try (BoundedParallel parts = new BoundedParallel(name, maxParts)) {

@@ -51,7 +51,13 @@ public record TransferSettings(
                         + " Covers what the runtime writes (parallel ranges, or one stream where the driver has no download of its own);"
                         + " files under a quarter of it are left to the kernel. 0 leaves write-back to the kernel. Unset: 16 MiB when the"
                         + " driver runs under a memory limit, else 0.")
-        Long maxUnflushedBytes) {
+        Long maxUnflushedBytes,
+
+        @Default("8")
+        @Range(min = "1", max = "64")
+        @JsonPropertyDescription(
+                "Parts (blocks, ranges) of one large file transferred at the same time, as the transfer memory allows; never more than filesInFlight.")
+        Integer partsPerFile) {
 
     /** Under a container memory limit, where dirty pages count against it. */
     static final long UNFLUSHED_UNDER_A_LIMIT = 16L << 20;
@@ -86,6 +92,7 @@ public record TransferSettings(
                         || maxBackoff == null
                         || parallelReadThreshold == null
                         || parallelReadPartSize == null
+                        || partsPerFile == null
                 ? defaults()
                 : this;
         return new TransferSettings(
@@ -99,7 +106,8 @@ public record TransferSettings(
                         ? maxUnflushedBytes
                         : ContainerMemory.limitBytes().isPresent()
                                 ? Long.valueOf(UNFLUSHED_UNDER_A_LIMIT)
-                                : Long.valueOf(0));
+                                : Long.valueOf(0),
+                partsPerFile != null ? partsPerFile : d.partsPerFile);
     }
 
     /** Implemented by driver configuration records that carry a {@code transfer} section. */

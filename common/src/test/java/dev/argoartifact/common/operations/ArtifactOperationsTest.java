@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ArtifactOperationsTest {
     private static final TransferSettings FAST_RETRIES =
-            new TransferSettings(4, 4, Duration.ofMillis(1), Duration.ofMillis(5), null, null, null);
+            new TransferSettings(4, 4, Duration.ofMillis(1), Duration.ofMillis(5), null, null, null, null);
 
     @TempDir
     Path dir;
@@ -79,7 +79,8 @@ class ArtifactOperationsTest {
             }
         };
         ArtifactOperations ops = new ArtifactOperations(
-                storage, new TransferSettings(1, 4, Duration.ofMillis(1), Duration.ofMillis(5), null, null, null));
+                storage,
+                new TransferSettings(1, 4, Duration.ofMillis(1), Duration.ofMillis(5), null, null, null, null));
         assertThatThrownBy(() -> ops.save(ArtifactKey.parse("run/out"), tree(50)))
                 .hasMessage("403 AuthorizationFailure");
         assertThat(attempts.get())
@@ -141,7 +142,7 @@ class ArtifactOperationsTest {
     @Test
     void directoryTransfersRunInParallelWithinTheLimit() throws IOException {
         CountingUploads storage = new CountingUploads(1 << 20);
-        new ArtifactOperations(storage, new TransferSettings(4, 1, null, null, null, null, null))
+        new ArtifactOperations(storage, new TransferSettings(4, 1, null, null, null, null, null, null))
                 .save(ArtifactKey.parse("p"), tree(24));
         assertThat(storage.objects).hasSize(24);
         assertThat(storage.mostOpen.get()).isEqualTo(4);
@@ -194,7 +195,7 @@ class ArtifactOperationsTest {
         storage.put("k/big.bin", big);
         storage.put("k/empty.bin", new byte[0]);
         TransferSettings flushEveryMib =
-                new TransferSettings(4, 2, Duration.ofMillis(1), Duration.ofMillis(2), null, null, 1L << 20);
+                new TransferSettings(4, 2, Duration.ofMillis(1), Duration.ofMillis(2), null, null, 1L << 20, null);
         Path target = dir.resolve("in").resolve("k");
         new ArtifactOperations(storage, flushEveryMib).load(ArtifactKey.parse("k"), target);
         assertThat(Files.readAllBytes(target.resolve("big.bin"))).isEqualTo(big);
@@ -253,7 +254,7 @@ class ArtifactOperationsTest {
         new java.util.Random(7).nextBytes(content);
         storage.put("big.bin", content);
         TransferSettings settings =
-                new TransferSettings(4, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null);
+                new TransferSettings(4, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null, null);
         Path target = Files.createDirectories(dir.resolve("in")).resolve("big.tmp");
         new ArtifactOperations(storage, settings).load(ArtifactKey.parse("big.bin"), target);
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
@@ -299,7 +300,7 @@ class ArtifactOperationsTest {
         }
         // 16 files in flight and 4 ranges each would be 24 streams; 2 MiB a transfer, 6 MiB fit 3.
         TransferSettings settings =
-                new TransferSettings(16, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null);
+                new TransferSettings(16, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null, null);
         Path target = dir.resolve("loaded");
         new ArtifactOperations(storage, settings, new TransferMemory(6L << 20)).load(ArtifactKey.parse("tree"), target);
         for (int i = 0; i < contents.length; i++) {
@@ -316,7 +317,7 @@ class ArtifactOperationsTest {
         new java.util.Random(3).nextBytes(content);
         storage.put("big.bin", content);
         TransferSettings settings =
-                new TransferSettings(16, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null);
+                new TransferSettings(16, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null, null);
         Path target = Files.createDirectories(dir.resolve("in")).resolve("big.tmp");
         new ArtifactOperations(storage, settings, new TransferMemory(64L << 20))
                 .load(ArtifactKey.parse("big.bin"), target);
@@ -324,6 +325,23 @@ class ArtifactOperationsTest {
         assertThat(storage.mostOpen.get())
                 .as("ranges at once: the file's own and up to 7 extra")
                 .isBetween(4, 8);
+    }
+
+    @Test
+    void partsPerFileBoundsTheRangesOfOneFile() throws IOException {
+        CountingRangedStorage storage = new CountingRangedStorage();
+        byte[] content = new byte[8 << 20];
+        new java.util.Random(4).nextBytes(content);
+        storage.put("big.bin", content);
+        TransferSettings settings =
+                new TransferSettings(16, 2, Duration.ofMillis(1), Duration.ofMillis(2), 1L << 20, 1L << 20, null, 2);
+        Path target = Files.createDirectories(dir.resolve("in2")).resolve("big.tmp");
+        new ArtifactOperations(storage, settings, new TransferMemory(64L << 20))
+                .load(ArtifactKey.parse("big.bin"), target);
+        assertThat(Files.readAllBytes(target)).isEqualTo(content);
+        assertThat(storage.mostOpen.get())
+                .as("ranges at once with partsPerFile: 2")
+                .isBetween(1, 2);
     }
 
     @Test
@@ -336,7 +354,7 @@ class ArtifactOperationsTest {
     private int mostAtOnceSaving12FilesIn8MiB(CountingUploads storage) throws IOException {
         new ArtifactOperations(
                         storage,
-                        new TransferSettings(16, 1, null, null, null, null, null),
+                        new TransferSettings(16, 1, null, null, null, null, null, null),
                         new TransferMemory(8L << 20))
                 .save(ArtifactKey.parse("out"), tree(12));
         assertThat(storage.objects).hasSize(12);

@@ -56,7 +56,11 @@ public final class AzureDriver extends ArtifactDriver<AzureConfiguration> {
         }
         // One retry layer: the runtime's. The SDK tries each request once, within tryTimeout.
         builder.retryOptions(new RequestRetryOptions(RetryPolicyType.FIXED, 1, c.tryTimeout(), null, null, null));
-        return new AzureStorage(builder.buildClient().getBlobContainerClient(c.container()), c.prefix(), c.blockSize());
+        return new AzureStorage(
+                builder.buildClient().getBlobContainerClient(c.container()),
+                c.prefix(),
+                c.blockSize(),
+                transferSettings(c).partsPerFile());
     }
 
     /** The blob endpoint's host; a connection string names its own, inside the secret. */

@@ -31,7 +31,6 @@ import dev.argoartifact.common.failure.NetworkFailures;
 import dev.argoartifact.common.storage.FileTransfers;
 import dev.argoartifact.common.storage.StorageLimits;
 import dev.argoartifact.common.storage.objectstore.ObjectStoreStorage;
-import dev.argoartifact.common.transfer.TransferEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -57,10 +56,12 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
     static final String ABORTED = "argoartifactaborted";
 
     private final BlobContainerClient container;
+    private final int partsPerFile;
 
-    AzureStorage(BlobContainerClient container, String prefix, int blockSize) {
+    AzureStorage(BlobContainerClient container, String prefix, int blockSize, int partsPerFile) {
         super(prefix, blockSize, MAX_BLOCKS);
         this.container = container;
+        this.partsPerFile = partsPerFile;
     }
 
     private BlockBlobClient blob(String name) {
@@ -122,13 +123,13 @@ final class AzureStorage extends ObjectStoreStorage implements FileTransfers {
         }
     }
 
-    /** Blocks (and ranges) of the configured size, as many at once as the runtime's parts would be. */
+    /** Blocks (and ranges) of the configured size, transfer.partsPerFile at once, as the runtime would. */
     @SuppressWarnings("deprecation") // these file transfers still take the blob package's options
     private ParallelTransferOptions blocks() {
         return new ParallelTransferOptions()
                 .setBlockSizeLong((long) partSize())
                 .setMaxSingleUploadSizeLong((long) partSize())
-                .setMaxConcurrency(TransferEngine.MAX_PARTS_PER_FILE);
+                .setMaxConcurrency(partsPerFile);
     }
 
     /**

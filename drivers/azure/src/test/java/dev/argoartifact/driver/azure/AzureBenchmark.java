@@ -47,11 +47,13 @@ public final class AzureBenchmark {
                 new dev.argoartifact.common.config.ConfigurationBinder<>(AzureConfiguration.class).bind(configuration);
         var uploadOptions = new com.azure.storage.blob.models.ParallelTransferOptions()
                 .setBlockSizeLong((long) defaults.blockSize())
-                .setMaxConcurrency(dev.argoartifact.common.transfer.TransferEngine.MAX_PARTS_PER_FILE)
+                .setMaxConcurrency(dev.argoartifact.common.transfer.TransferSettings.defaults()
+                        .partsPerFile())
                 .setMaxSingleUploadSizeLong((long) defaults.blockSize());
         var downloadOptions = new com.azure.storage.common.ParallelTransferOptions()
                 .setBlockSizeLong((long) defaults.blockSize())
-                .setMaxConcurrency(dev.argoartifact.common.transfer.TransferEngine.MAX_PARTS_PER_FILE);
+                .setMaxConcurrency(dev.argoartifact.common.transfer.TransferSettings.defaults()
+                        .partsPerFile());
 
         List<String> jvm =
                 List.of(System.getProperty("bench.driverJvm", "-Xmx256m").split("[\\s,]+"));
@@ -64,7 +66,7 @@ public final class AzureBenchmark {
                     rounds,
                     "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk), %d MiB file, %d rounds (medians), driver JVM %s",
                     defaults.blockSize() >> 20,
-                    dev.argoartifact.common.transfer.TransferEngine.MAX_PARTS_PER_FILE,
+                    dev.argoartifact.common.transfer.TransferSettings.defaults().partsPerFile(),
                     sizeMib,
                     rounds,
                     jvm);

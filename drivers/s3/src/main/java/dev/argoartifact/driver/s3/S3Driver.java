@@ -5,7 +5,6 @@ import dev.argoartifact.common.Destination;
 import dev.argoartifact.common.secrets.Secret;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
-import dev.argoartifact.common.transfer.TransferEngine;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,8 @@ public final class S3Driver extends ArtifactDriver<S3Configuration> {
     public ArtifactStorage open(S3Configuration c, SecretResolver secrets) {
         // One HTTP client for S3 and STS; as many connections as the runtime's parts in flight.
         SdkHttpClient http = Apache5HttpClient.builder()
-                .maxConnections(transferSettings(c).filesInFlight() * TransferEngine.MAX_PARTS_PER_FILE)
+                .maxConnections(transferSettings(c).filesInFlight()
+                        * transferSettings(c).partsPerFile())
                 .socketTimeout(c.timeout())
                 .build();
         Region region = Region.of(c.region());
