@@ -98,15 +98,53 @@ public final class SftpBenchmark {
                 Path loaded = work.resolve("small-loaded");
                 Measure.check(client.load(client.artifact("", "small-parallel"), loaded));
                 double loadSeconds = Measure.secondsSince(t);
+                // rclone's sftp backend, 16 transfers as the driver's 16 files in flight.
+                Rclone rclone = new Rclone(port, clientKey, knownHosts);
+                double rcloneSave = rclone.run("copy", tree.toString(), "remote:" + base.resolve("small-rclone"));
+                double rcloneLoad = rclone.run(
+                        "copy",
+                        "remote:" + base.resolve("small-rclone"),
+                        work.resolve("small-rclone").toString());
                 System.out.printf(
                         Locale.ROOT,
-                        "%d files of 16 KiB: one after another over one channel %.2f s; in parallel (defaults) %.2f s: %.1fx faster; Load %.2f s%n",
+                        "%d files of 16 KiB: one after another over one channel %.2f s; in parallel (defaults) %.2f s: %.1fx faster;"
+                                + " rclone --transfers 16 %.2f s (%.2fx rclone); Load %.2f s, rclone %.2f s (%.2fx rclone)%n",
                         smallFiles,
                         serialSeconds,
                         parallelSeconds,
                         serialSeconds / parallelSeconds,
-                        loadSeconds);
+                        rcloneSave,
+                        rcloneSave / parallelSeconds,
+                        loadSeconds,
+                        rcloneLoad,
+                        rcloneLoad / loadSeconds);
             }
+        }
+    }
+
+    /** rclone (Debian package) with an sftp remote for the same server, user, key and known host. */
+    private record Rclone(int port, SshKeys key, Path knownHosts) {
+        double run(String... command) throws Exception {
+            List<String> line = new java.util.ArrayList<>(List.of("rclone", "--transfers", "16"));
+            line.addAll(List.of(command));
+            ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
+            builder.environment().put("RCLONE_CONFIG_REMOTE_TYPE", "sftp");
+            builder.environment().put("RCLONE_CONFIG_REMOTE_HOST", "127.0.0.1");
+            builder.environment().put("RCLONE_CONFIG_REMOTE_PORT", String.valueOf(port));
+            builder.environment().put("RCLONE_CONFIG_REMOTE_USER", OpenSshServer.user());
+            builder.environment()
+                    .put("RCLONE_CONFIG_REMOTE_KEY_FILE", key.privateKey().toString());
+            builder.environment().put("RCLONE_CONFIG_REMOTE_KNOWN_HOSTS_FILE", knownHosts.toString());
+            // No remote shell: rclone would otherwise run md5sum over SSH per file, which the driver never does.
+            builder.environment().put("RCLONE_CONFIG_REMOTE_SHELL_TYPE", "none");
+            builder.environment().put("RCLONE_CONFIG_REMOTE_DISABLE_HASHCHECK", "true");
+            long t = System.nanoTime();
+            Process p = builder.start();
+            String output = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IOException("rclone " + String.join(" ", command) + " failed: " + output);
+            }
+            return Measure.secondsSince(t);
         }
     }
 
