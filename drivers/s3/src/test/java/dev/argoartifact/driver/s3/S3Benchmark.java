@@ -2,15 +2,15 @@ package dev.argoartifact.driver.s3;
 
 import dev.argoartifact.bench.DriverJvm;
 import dev.argoartifact.bench.Measure;
+import dev.argoartifact.bench.Rclone;
 import dev.argoartifact.bench.SideBySide;
 import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -34,6 +34,15 @@ public final class S3Benchmark {
                 S3Client admin = server.admin()) {
             admin.createBucket(r -> r.bucket("bench"));
             String endpoint = "http://127.0.0.1:" + a.through(server.port()); // for both sides
+            // The same part size and parts in flight as the driver's defaults.
+            Rclone rclone = new Rclone(Map.of(
+                    "type", "s3",
+                    "provider", "Other",
+                    "endpoint", endpoint,
+                    "access_key_id", S3ProxyServer.ACCESS_KEY,
+                    "secret_access_key", S3ProxyServer.SECRET_KEY,
+                    "chunk_size", "8M",
+                    "upload_concurrency", "8"));
             Path secret = Files.writeString(work.resolve("secret-access-key"), S3ProxyServer.SECRET_KEY);
             String operator = "endpoint: " + endpoint + "\npathStyle: true\nbucket: bench\naccessKeyId: "
                     + S3ProxyServer.ACCESS_KEY + "\nsecretAccessKey: {file: " + secret + "}\n";
@@ -50,11 +59,11 @@ public final class S3Benchmark {
                         round -> {
                             Measure.syncDisks();
                             bench.baselineUp.add(
-                                    rclone(endpoint, "copyto", source.toString(), "s3:bench/rclone-" + round));
+                                    rclone.run("copyto", source.toString(), "remote:bench/rclone-" + round));
                             Path fetched = work.resolve("fetched-" + round + ".bin");
                             Measure.syncDisks();
                             bench.baselineDown.add(
-                                    rclone(endpoint, "copyto", "s3:bench/rclone-" + round, fetched.toString()));
+                                    rclone.run("copyto", "remote:bench/rclone-" + round, fetched.toString()));
                             Files.delete(fetched);
                         },
                         round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
@@ -67,14 +76,13 @@ public final class S3Benchmark {
                 t = System.nanoTime();
                 Measure.check(client.save(tree, client.artifact("", "small-parallel")));
                 double parallel = Measure.secondsSince(t);
-                double rcloneSave = rclone(endpoint, "copy", tree.toString(), "s3:bench/small-rclone");
+                double rcloneSave = rclone.run("copy", tree.toString(), "remote:bench/small-rclone");
                 t = System.nanoTime();
                 Measure.check(client.load(client.artifact("", "small-parallel"), work.resolve("small-loaded")));
                 double load = Measure.secondsSince(t);
-                double rcloneLoad = rclone(
-                        endpoint,
+                double rcloneLoad = rclone.run(
                         "copy",
-                        "s3:bench/small-rclone",
+                        "remote:bench/small-rclone",
                         work.resolve("small-rclone").toString());
                 System.out.printf(
                         Locale.ROOT,
@@ -91,26 +99,5 @@ public final class S3Benchmark {
                         rcloneLoad / load);
             }
         }
-    }
-
-    /** One rclone command against the server, configured through the environment, timed. */
-    private static double rclone(String endpoint, String... command) throws Exception {
-        List<String> line = new ArrayList<>(
-                List.of("rclone", "--transfers", "16", "--s3-chunk-size", "8M", "--s3-upload-concurrency", "8"));
-        line.addAll(List.of(command));
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
-        builder.environment().remove("AWS_CA_BUNDLE"); // rclone's HTTP transport refuses a custom bundle
-        builder.environment().put("RCLONE_CONFIG_S3_TYPE", "s3");
-        builder.environment().put("RCLONE_CONFIG_S3_PROVIDER", "Other");
-        builder.environment().put("RCLONE_CONFIG_S3_ENDPOINT", endpoint);
-        builder.environment().put("RCLONE_CONFIG_S3_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
-        builder.environment().put("RCLONE_CONFIG_S3_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
-        long t = System.nanoTime();
-        Process p = builder.start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IOException("rclone " + String.join(" ", command) + " failed: " + output);
-        }
-        return Measure.secondsSince(t);
     }
 }

@@ -2,6 +2,7 @@ package dev.argoartifact.driver.sftp;
 
 import dev.argoartifact.bench.DriverJvm;
 import dev.argoartifact.bench.Measure;
+import dev.argoartifact.bench.Rclone;
 import dev.argoartifact.bench.SideBySide;
 import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The sftp driver against OpenSSH's own sftp client, side by side in one run, on one OpenSSH sshd:
@@ -98,8 +100,25 @@ public final class SftpBenchmark {
                 Path loaded = work.resolve("small-loaded");
                 Measure.check(client.load(client.artifact("", "small-parallel"), loaded));
                 double loadSeconds = Measure.secondsSince(t);
-                // rclone's sftp backend, 16 transfers as the driver's 16 files in flight.
-                Rclone rclone = new Rclone(port, clientKey, knownHosts);
+                // rclone's sftp backend without a remote shell: it would run md5sum over SSH per
+                // file, which the driver never does.
+                Rclone rclone = new Rclone(Map.of(
+                        "type",
+                        "sftp",
+                        "host",
+                        "127.0.0.1",
+                        "port",
+                        String.valueOf(port),
+                        "user",
+                        OpenSshServer.user(),
+                        "key_file",
+                        clientKey.privateKey().toString(),
+                        "known_hosts_file",
+                        knownHosts.toString(),
+                        "shell_type",
+                        "none",
+                        "disable_hashcheck",
+                        "true"));
                 double rcloneSave = rclone.run("copy", tree.toString(), "remote:" + base.resolve("small-rclone"));
                 double rcloneLoad = rclone.run(
                         "copy",
@@ -119,32 +138,6 @@ public final class SftpBenchmark {
                         rcloneLoad,
                         rcloneLoad / loadSeconds);
             }
-        }
-    }
-
-    /** rclone (Debian package) with an sftp remote for the same server, user, key and known host. */
-    private record Rclone(int port, SshKeys key, Path knownHosts) {
-        double run(String... command) throws Exception {
-            List<String> line = new java.util.ArrayList<>(List.of("rclone", "--transfers", "16"));
-            line.addAll(List.of(command));
-            ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
-            builder.environment().put("RCLONE_CONFIG_REMOTE_TYPE", "sftp");
-            builder.environment().put("RCLONE_CONFIG_REMOTE_HOST", "127.0.0.1");
-            builder.environment().put("RCLONE_CONFIG_REMOTE_PORT", String.valueOf(port));
-            builder.environment().put("RCLONE_CONFIG_REMOTE_USER", OpenSshServer.user());
-            builder.environment()
-                    .put("RCLONE_CONFIG_REMOTE_KEY_FILE", key.privateKey().toString());
-            builder.environment().put("RCLONE_CONFIG_REMOTE_KNOWN_HOSTS_FILE", knownHosts.toString());
-            // No remote shell: rclone would otherwise run md5sum over SSH per file, which the driver never does.
-            builder.environment().put("RCLONE_CONFIG_REMOTE_SHELL_TYPE", "none");
-            builder.environment().put("RCLONE_CONFIG_REMOTE_DISABLE_HASHCHECK", "true");
-            long t = System.nanoTime();
-            Process p = builder.start();
-            String output = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) {
-                throw new IOException("rclone " + String.join(" ", command) + " failed: " + output);
-            }
-            return Measure.secondsSince(t);
         }
     }
 
