@@ -63,8 +63,9 @@ public abstract class NetworkFaultChecks {
         work = scratch.create("faults-");
         started = startBackend(work);
         proxy = new TcpProxy(started.port());
-        driver = new InProcessDriver(newDriver(), work.resolve("plugin/socket"), configuration(proxy.port()));
-        client = new ArtifactClient(driver.socket(), newDriver().name());
+        ArtifactDriver<?> tested = newDriver();
+        driver = new InProcessDriver(tested, work.resolve("plugin/socket"), configuration(proxy.port()));
+        client = new ArtifactClient(driver.socket(), tested.name());
     }
 
     @AfterAll

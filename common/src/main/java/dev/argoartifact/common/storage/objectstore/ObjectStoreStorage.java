@@ -104,7 +104,8 @@ public abstract class ObjectStoreStorage implements ArtifactStorage, RangedReads
         return prefix + key;
     }
 
-    private String key(String name) {
+    /** The key of an object name below the prefix (the inverse of {@link #name}). */
+    protected final String key(String name) {
         return name.substring(prefix.length());
     }
 

@@ -5,6 +5,7 @@ import dev.argoartifact.common.Destination;
 import dev.argoartifact.common.secrets.Secret;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
+import dev.argoartifact.common.transfer.TransferSettings;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,9 @@ public final class S3Driver extends ArtifactDriver<S3Configuration> {
     @Override
     public ArtifactStorage open(S3Configuration c, SecretResolver secrets) {
         // One HTTP client for S3 and STS; as many connections as the runtime's parts in flight.
+        TransferSettings transfer = transferSettings(c);
         SdkHttpClient http = Apache5HttpClient.builder()
-                .maxConnections(transferSettings(c).filesInFlight()
-                        * transferSettings(c).partsPerFile())
+                .maxConnections(transfer.filesInFlight() * transfer.partsPerFile())
                 .socketTimeout(c.timeout())
                 .build();
         Region region = Region.of(c.region());

@@ -164,7 +164,7 @@ final class S3Storage extends ObjectStoreStorage implements BatchDelete {
         S3Error first = null;
         for (S3Error error : errors) {
             if (!"NoSuchKey".equals(error.code())) {
-                refused.add(error.key().substring(name("").length()));
+                refused.add(key(error.key()));
                 first = first == null ? error : first;
             }
         }
