@@ -201,8 +201,8 @@ class CatalogueTest {
         String example = """
         {"addresses": ["nn1.example.com:8020", "nn2.example.com:8020"], "nameservice": "prod", "basePath": "/argo",
          "kerberos": {"principal": "argo@EXAMPLE.COM", "keytab": {"secretKeyRef": {"name": "k", "key": "argo.keytab"}},
-                      "krb5Conf": {"file": "/etc/krb5/krb5.conf"}, "namenodePrincipal": "nn/_HOST@EXAMPLE.COM"},
-         "rpcProtection": "privacy"}""";
+                      "krb5Conf": {"file": "/etc/krb5/krb5.conf"}, "namenodePrincipal": "nn/_HOST@EXAMPLE.COM",
+                      "rpcProtection": "privacy"}}""";
         assertThat(hdfs.validate(new ObjectMapper().readTree(example))).isEmpty();
         assertThat(hdfs.validate(new ObjectMapper().readTree(example.replace("\"basePath\"", "\"basepath\""))))
                 .isNotEmpty();

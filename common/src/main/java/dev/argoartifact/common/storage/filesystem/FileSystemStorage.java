@@ -90,9 +90,6 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
     /** Removes a file or a link (never its target). */
     protected abstract void deleteFile(String path) throws IOException;
 
-    /** Removes an empty directory. */
-    protected abstract void deleteEmptyDirectory(String path) throws IOException;
-
     /** What a failure of this filesystem's client means. */
     protected abstract Failure classify(IOException failure);
 
@@ -109,6 +106,11 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
     /** Creates the staging directory; a filesystem shared by several users may open it to them. */
     protected void makeStagingDirectory(String path) throws IOException {
         makeDirectories(path);
+    }
+
+    /** Removes an empty directory; where one call removes a file or an empty directory, it is {@link #deleteFile}. */
+    protected void deleteEmptyDirectory(String path) throws IOException {
+        deleteFile(path);
     }
 
     /** Removes a real directory and everything in it; a filesystem with a native recursive delete overrides it. */

@@ -30,16 +30,15 @@ final class HadoopLogin implements AutoCloseable {
         this.keytab = keytab;
     }
 
-    static synchronized HadoopLogin simple(Configuration conf, String user) {
-        enter("simple", conf);
+    static synchronized HadoopLogin simple(String user) {
+        enter("simple");
         return new HadoopLogin(UserGroupInformation.createRemoteUser(user), null);
     }
 
     static synchronized HadoopLogin kerberos(Configuration conf, HdfsConfiguration.Kerberos k, SecretResolver secrets)
             throws IOException {
-        enter("kerberos", conf);
+        enter("kerberos");
         JvmKerberos.useKrb5Conf(secrets.resolve("kerberos.krb5Conf", k.krb5Conf()), "hdfs");
-        conf.set("hadoop.security.authorization", "true");
         UserGroupInformation.setConfiguration(conf);
         Path keytab = secrets.resolve("kerberos.keytab", k.keytab()).toPrivateFile("keytab");
         try {
@@ -55,14 +54,13 @@ final class HadoopLogin implements AutoCloseable {
         }
     }
 
-    private static void enter(String wanted, Configuration conf) {
+    private static void enter(String wanted) {
         if (mode != null && !mode.equals(wanted)) {
             throw new ArtifactException("this hdfs driver process already serves " + mode + " authentication, and"
                     + " Hadoop's security settings are process-wide: register a separate hdfs driver (another plugin"
                     + " name) for clusters with " + wanted + " authentication");
         }
         mode = wanted;
-        conf.set("hadoop.security.authentication", wanted);
     }
 
     /** Runs a call to the cluster as this identity; UGI rethrows the call's IOException as it is. */

@@ -8,7 +8,6 @@ import dev.argoartifact.common.config.HostPorts;
 import dev.argoartifact.common.config.How;
 import dev.argoartifact.common.config.Matches;
 import dev.argoartifact.common.config.OneOf;
-import dev.argoartifact.common.config.OnlyWith;
 import dev.argoartifact.common.config.Range;
 import dev.argoartifact.common.config.Required;
 import dev.argoartifact.common.config.SecretRef;
@@ -18,6 +17,7 @@ import dev.argoartifact.common.transfer.TransferSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Configuration of the HDFS driver. */
 @OneOf({"user", "kerberos"})
@@ -44,20 +44,6 @@ public record HdfsConfiguration(
 
         @Who @JsonPropertyDescription("Kerberos authentication from a keytab. Mutually exclusive with user.")
         Kerberos kerberos,
-
-        @Who
-        @OnlyWith("kerberos")
-        @Matches(value = PROTECTION, means = "one of authentication, integrity, privacy")
-        @JsonPropertyDescription(
-                "SASL protection of DataNode transfers on a Kerberos cluster: authentication, integrity or privacy (dfs.data.transfer.protection). Must match the cluster.")
-        String dataTransferProtection,
-
-        @Who
-        @OnlyWith("kerberos")
-        @Matches(value = PROTECTION, means = "one of authentication, integrity, privacy")
-        @JsonPropertyDescription(
-                "SASL protection of NameNode RPC on a Kerberos cluster: authentication, integrity or privacy (hadoop.rpc.protection). Must match the cluster.")
-        String rpcProtection,
 
         @How
         @Range(min = "1", max = "512")
@@ -90,17 +76,29 @@ public record HdfsConfiguration(
     static final String PROTECTION = "authentication|integrity|privacy";
     static final String PRINCIPAL = "[^@\\s]+@[^@\\s]+";
 
-    /** Hadoop keys the typed fields set: one source of truth, and no way around the Kerberos checks. */
-    static final Map<String, String> OWNED_KEYS = Map.ofEntries(
-            Map.entry("fs.defaultFS", "addresses"),
-            Map.entry("dfs.nameservices", "nameservice"),
-            Map.entry("hadoop.security.authentication", "kerberos"),
-            Map.entry("hadoop.security.authorization", "kerberos"),
-            Map.entry("dfs.namenode.kerberos.principal", "kerberos.namenodePrincipal"),
-            Map.entry("dfs.data.transfer.protection", "dataTransferProtection"),
-            Map.entry("hadoop.rpc.protection", "rpcProtection"),
-            Map.entry("dfs.replication", "replication"),
-            Map.entry("dfs.blocksize", "blockSize"));
+    /**
+     * Every Hadoop key a typed field sets, with that field: the driver applies them after
+     * hadoopConfig, and hadoopConfig may not name them, so there is no way around the Kerberos checks.
+     */
+    record Setting(String key, String field, Function<HdfsConfiguration, Object> value) {}
+
+    static final List<Setting> SETTINGS = List.of(
+            new Setting("fs.defaultFS", "addresses", HdfsConfiguration::fileSystemUri),
+            new Setting("dfs.nameservices", "nameservice", c -> c.highAvailability() ? c.nameserviceOrDefault() : null),
+            new Setting(
+                    "hadoop.security.authentication", "kerberos", c -> c.kerberos() != null ? "kerberos" : "simple"),
+            new Setting("hadoop.security.authorization", "kerberos", c -> c.kerberos() != null ? "true" : null),
+            new Setting(
+                    "dfs.namenode.kerberos.principal",
+                    "kerberos.namenodePrincipal",
+                    c -> c.kerberos(Kerberos::namenodePrincipal)),
+            new Setting("hadoop.rpc.protection", "kerberos.rpcProtection", c -> c.kerberos(Kerberos::rpcProtection)),
+            new Setting(
+                    "dfs.data.transfer.protection",
+                    "kerberos.dataTransferProtection",
+                    c -> c.kerberos(Kerberos::dataTransferProtection)),
+            new Setting("dfs.replication", "replication", HdfsConfiguration::replication),
+            new Setting("dfs.blocksize", "blockSize", HdfsConfiguration::blockSize));
 
     public HdfsConfiguration {
         if (addresses != null) {
@@ -113,7 +111,11 @@ public record HdfsConfiguration(
             hadoopConfig.forEach((key, value) -> {
                 String owner = key.startsWith("dfs.namenode.rpc-address.") || key.startsWith("dfs.ha.namenodes.")
                         ? "addresses"
-                        : OWNED_KEYS.get(key);
+                        : SETTINGS.stream()
+                                .filter(s -> s.key().equals(key))
+                                .map(Setting::field)
+                                .findFirst()
+                                .orElse(null);
                 if (owner != null || value == null) {
                     throw new ConfigurationException(
                             "hadoopConfig." + key,
@@ -129,6 +131,10 @@ public record HdfsConfiguration(
     String fileSystemUri() {
         return "hdfs://"
                 + (highAvailability() ? nameserviceOrDefault() : HostPorts.withPort(addresses.getFirst(), 8020));
+    }
+
+    private Object kerberos(Function<Kerberos, Object> field) {
+        return kerberos == null ? null : field.apply(kerberos);
     }
 
     boolean highAvailability() {
@@ -158,5 +164,15 @@ public record HdfsConfiguration(
             @Matches(value = PRINCIPAL, means = "service/host@REALM (for example nn/_HOST@EXAMPLE.COM)")
             @JsonPropertyDescription(
                     "The NameNode's service principal, for example nn/_HOST@EXAMPLE.COM (dfs.namenode.kerberos.principal).")
-            String namenodePrincipal) {}
+            String namenodePrincipal,
+
+            @Matches(value = PROTECTION, means = "one of authentication, integrity, privacy")
+            @JsonPropertyDescription(
+                    "SASL protection of NameNode RPC: authentication, integrity or privacy (hadoop.rpc.protection). Must match the cluster.")
+            String rpcProtection,
+
+            @Matches(value = PROTECTION, means = "one of authentication, integrity, privacy")
+            @JsonPropertyDescription(
+                    "SASL protection of DataNode transfers: authentication, integrity or privacy (dfs.data.transfer.protection). Must match the cluster.")
+            String dataTransferProtection) {}
 }

@@ -2,7 +2,6 @@ package dev.argoartifact.driver.hdfs;
 
 import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.Destination;
-import dev.argoartifact.common.config.ConfigurationException;
 import dev.argoartifact.common.config.HostPorts;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
@@ -11,7 +10,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
 
 /** Stores artifacts in HDFS. */
@@ -23,25 +21,21 @@ public final class HdfsDriver extends ArtifactDriver<HdfsConfiguration> {
     @Override
     public ArtifactStorage open(HdfsConfiguration c, SecretResolver secrets) throws IOException {
         Configuration conf = hadoopConfiguration(c);
-        HadoopLogin login = c.kerberos() != null
-                ? HadoopLogin.kerberos(conf, c.kerberos(), secrets)
-                : HadoopLogin.simple(conf, c.user());
-        FileSystem fs;
+        HadoopLogin login =
+                c.kerberos() != null ? HadoopLogin.kerberos(conf, c.kerberos(), secrets) : HadoopLogin.simple(c.user());
         try {
-            // newInstance, not get: Hadoop's FileSystem cache would share (and let someone close) it.
-            fs = login.run(() -> FileSystem.newInstance(URI.create(c.fileSystemUri()), conf));
+            // Not FileSystem.get: Hadoop's cache would share (and let someone close) it; not
+            // newInstance: fs.hdfs.impl in hadoopConfig could make hdfs:// another filesystem.
+            DistributedFileSystem fs = login.run(() -> {
+                DistributedFileSystem dfs = new DistributedFileSystem();
+                dfs.initialize(URI.create(c.fileSystemUri()), conf); // the client is its last step: nothing left open
+                return dfs;
+            });
+            return new HdfsStorage(fs, login, c.basePath());
         } catch (IOException | RuntimeException e) {
             login.close();
             throw e;
         }
-        if (fs instanceof DistributedFileSystem dfs) {
-            return new HdfsStorage(dfs, login, c.basePath());
-        }
-        try (login) {
-            fs.close();
-        }
-        throw new ConfigurationException(
-                "hadoopConfig", "makes hdfs:// something else than HDFS's DistributedFileSystem");
     }
 
     /** The NameNodes' hosts (DataNodes are the ones the NameNode names). */
@@ -76,7 +70,6 @@ public final class HdfsDriver extends ArtifactDriver<HdfsConfiguration> {
             c.hadoopConfig().forEach((key, value) -> conf.set(key, value, "hadoopConfig"));
         }
         if (c.highAvailability()) {
-            conf.set("dfs.nameservices", ns);
             List<String> ids = new ArrayList<>();
             for (String address : c.addresses()) {
                 String id = "nn" + ids.size();
@@ -85,21 +78,12 @@ public final class HdfsDriver extends ArtifactDriver<HdfsConfiguration> {
             }
             conf.set("dfs.ha.namenodes." + ns, String.join(",", ids));
         }
-        conf.set("fs.defaultFS", c.fileSystemUri());
-        setIfGiven(
-                conf,
-                "dfs.namenode.kerberos.principal",
-                c.kerberos() == null ? null : c.kerberos().namenodePrincipal());
-        setIfGiven(conf, "dfs.data.transfer.protection", c.dataTransferProtection());
-        setIfGiven(conf, "hadoop.rpc.protection", c.rpcProtection());
-        setIfGiven(conf, "dfs.replication", c.replication());
-        setIfGiven(conf, "dfs.blocksize", c.blockSize());
-        return conf;
-    }
-
-    private static void setIfGiven(Configuration conf, String key, Object value) {
-        if (value != null) {
-            conf.set(key, value.toString());
+        for (HdfsConfiguration.Setting setting : HdfsConfiguration.SETTINGS) {
+            Object value = setting.value().apply(c);
+            if (value != null) {
+                conf.set(setting.key(), value.toString(), setting.field());
+            }
         }
+        return conf;
     }
 }

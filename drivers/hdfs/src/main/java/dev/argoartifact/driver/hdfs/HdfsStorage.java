@@ -122,11 +122,6 @@ final class HdfsStorage extends FileSystemStorage {
     }
 
     @Override
-    protected void deleteEmptyDirectory(String path) throws IOException {
-        deleteFile(path);
-    }
-
-    @Override
     protected void deleteTree(String dir) throws IOException {
         login.run(() -> fs.delete(new Path(dir), true));
     }

@@ -190,6 +190,23 @@ class HdfsBehaviourTest {
         assertThatThrownBy(() -> binder.bind(
                         hdfs.configuration("/artifacts", "hadoopConfig: {hadoop.security.authentication: kerberos}")))
                 .hasMessageContaining("hadoopConfig.hadoop.security.authentication");
+        assertThatThrownBy(() -> binder.bind(
+                        hdfs.configuration("/artifacts", "hadoopConfig: {hadoop.rpc.protection: authentication}")))
+                .hasMessage("field 'hadoopConfig.hadoop.rpc.protection' is set by the typed field"
+                        + " 'kerberos.rpcProtection': use that field instead");
+    }
+
+    @Test
+    void hadoopConfigCannotMakeHdfsAnotherFileSystem() throws Exception {
+        String local = "hadoopConfig: {fs.hdfs.impl: org.apache.hadoop.fs.RawLocalFileSystem}";
+        try (ArtifactStorage storage = open(hdfs.configuration("/artifacts", local))) {
+            try (AtomicWrite write = storage.startWrite("impl/file.txt")) {
+                write.stream().write("in hdfs".getBytes(StandardCharsets.UTF_8));
+                write.commit();
+            }
+            assertThat(hdfs.admin().exists(new org.apache.hadoop.fs.Path("/artifacts/impl/file.txt")))
+                    .isTrue();
+        }
     }
 
     @Test
@@ -257,9 +274,6 @@ class HdfsBehaviourTest {
                 .hasMessageStartingWith("field 'addresses' needs at least one");
         assertThatThrownBy(() -> binder.bind("addresses: [\"nn\"]\nbasePath: a\nuser: u\n"))
                 .hasMessageStartingWith("field 'basePath' must be an absolute path");
-        assertThatThrownBy(() -> binder.bind(base + "user: u\ndataTransferProtection: privacy\n"))
-                .hasMessage(
-                        "field 'dataTransferProtection' is only used with 'kerberos': set 'kerberos' too, or remove it");
         assertThatThrownBy(() -> binder.bind(base + "user: u\nblockSize: 1000\n"))
                 .hasMessage("field 'blockSize' must be at least 1048576");
         assertThatThrownBy(() -> binder.bind(base + "user: u\nblockSize: 1048577\n"))
@@ -271,8 +285,8 @@ class HdfsBehaviourTest {
         assertThat(binder.bind(kerberos).kerberos().principal()).isEqualTo("argo@EXAMPLE.COM");
         assertThatThrownBy(() -> binder.bind(kerberos + "user: u\n"))
                 .hasMessage("give only one of 'user' and 'kerberos'");
-        assertThatThrownBy(() -> binder.bind(kerberos + "rpcProtection: secret\n"))
-                .hasMessage("field 'rpcProtection' must be one of authentication, integrity, privacy");
+        assertThatThrownBy(() -> binder.bind(kerberos + "  rpcProtection: secret\n"))
+                .hasMessage("field 'kerberos.rpcProtection' must be one of authentication, integrity, privacy");
         assertThatThrownBy(() -> binder.bind(kerberos.replace("argo@EXAMPLE.COM", "argo")))
                 .hasMessageStartingWith("field 'kerberos.principal' must be name@REALM");
         assertThatThrownBy(() -> binder.bind(kerberos.replace("  namenodePrincipal: nn/_HOST@EXAMPLE.COM\n", "")))

@@ -90,8 +90,8 @@ class HdfsKerberosTest {
                 "  keytab: {file: " + keytab.getAbsolutePath() + "}",
                 "  krb5Conf: {file: " + kdc.getKrb5conf().getAbsolutePath() + "}",
                 "  namenodePrincipal: hdfs/_HOST@" + realm,
-                "rpcProtection: privacy",
-                "dataTransferProtection: authentication",
+                "  rpcProtection: privacy",
+                "  dataTransferProtection: authentication",
                 "timeout: 10s",
                 "transfer: {maxAttempts: 2, initialBackoff: 100ms, maxBackoff: 200ms}",
                 "");
@@ -165,16 +165,11 @@ class HdfsKerberosTest {
         try (InProcessDriver driver = new InProcessDriver(
                 new HdfsDriver(),
                 work.resolve("p3/socket"),
-                configuration("argo@" + realm, clientKeytab)
-                        + "policy: {authorFields: [kerberos, user, rpcProtection, dataTransferProtection]}\n")) {
+                configuration("argo@" + realm, clientKeytab) + "policy: {authorFields: [kerberos, user]}\n")) {
             ArtifactClient client = new ArtifactClient(driver.socket(), "hdfs");
             assertThat(client.save(file, client.artifact("", "k/s.bin")).success())
                     .isTrue();
-            Reply simple = client.save(
-                    file,
-                    client.artifact(
-                            "kerberos: null\nrpcProtection: null\ndataTransferProtection: null\nuser: argo\n",
-                            "s/s.bin"));
+            Reply simple = client.save(file, client.artifact("kerberos: null\nuser: argo\n", "s/s.bin"));
             assertThat(simple.success()).isFalse();
             assertThat(simple.error())
                     .contains("already serves kerberos authentication")

@@ -93,11 +93,6 @@ final class VolumeStorage extends FileSystemStorage implements FileTransfers {
     }
 
     @Override
-    protected void deleteEmptyDirectory(String path) throws IOException {
-        Files.delete(Path.of(path));
-    }
-
-    @Override
     protected Failure classify(IOException e) {
         if (e instanceof NoSuchFileException
                 || e instanceof NotDirectoryException
