@@ -43,7 +43,8 @@ class CatalogueTest {
                     .containsAll(modules.map(p -> p.getFileName().toString()).toList());
         }
         JsonNode hdfs = entry(index, "hdfs");
-        assertThat(hdfs.path("storageCapabilities").toString()).isEqualTo("[\"directory-delete\",\"staged-writes\"]");
+        assertThat(hdfs.path("storageCapabilities").toString())
+                .isEqualTo("[\"listed-reads\",\"directory-delete\",\"staged-writes\"]");
         assertThat(hdfs.path("capabilities").toString()).contains("saveStream", "openStreamDirectory", "delete");
         assertThat(entry(index, "gcs").path("storageCapabilities").toString()).contains("ranged-read", "batch-delete");
     }

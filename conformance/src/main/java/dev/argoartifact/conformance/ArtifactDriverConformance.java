@@ -19,6 +19,7 @@ import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.BatchDelete;
 import dev.argoartifact.common.storage.DirectoryDelete;
 import dev.argoartifact.common.storage.FileTransfers;
+import dev.argoartifact.common.storage.ListedReads;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.RangedReads;
 import dev.argoartifact.common.storage.StagedWrites;
@@ -1259,6 +1260,15 @@ public abstract class ArtifactDriverConformance {
         String object = writeObject(storage, base + "/object.bin", content);
         try (InputStream in = storage.openRead(object, 7)) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("789abcdefghij");
+        }
+        if (storage instanceof ListedReads listed) {
+            List<ObjectInfo> found = new ArrayList<>();
+            storage.list(base + "/", found::add);
+            assertThat(found).extracting(ObjectInfo::key).containsExactly(object);
+            try (InputStream in = listed.openListed(found.getFirst(), 7)) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("789abcdefghij");
+            }
         }
         if (storage instanceof RangedReads ranged) {
             try (InputStream in = ranged.openRange(object, 3, 5)) {

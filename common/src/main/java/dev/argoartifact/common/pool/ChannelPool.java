@@ -1,5 +1,6 @@
 package dev.argoartifact.common.pool;
 
+import dev.argoartifact.common.failure.StorageException;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -9,16 +10,20 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One session to a server and a bounded pool of channels multiplexed on it (SFTP channels on one
- * SSH connection, say), shared by the transfers of a configuration. A session that dropped is
- * replaced at the next lease; one left idle is closed, so connections last about as long as the
+ * A few sessions to a server (SSH connections, say), each multiplexing a bounded number of channels
+ * (SFTP channels), shared by the transfers of a configuration. Channels are spread over the
+ * sessions, a new session opening while every open one is busy: one connection's window and
+ * cipher thread then do not cap a directory transfer. A session that dropped is replaced at the
+ * next lease; when all are left idle they are closed, so connections last about as long as the
  * operations that use them.
  *
  * @param <S> the session (one connection, authenticated once)
@@ -40,26 +45,50 @@ public final class ChannelPool<S, C> implements Closeable {
         void closeSession(S session);
     }
 
+    /** One session, its idle channels and how many of its channels are leased. */
+    private final class Connection {
+        final S session;
+        final Deque<C> idle = new ArrayDeque<>();
+        int leased;
+
+        Connection(S session) {
+            this.session = session;
+        }
+    }
+
+    /** Sessions all left idle this long are closed: connections last about as long as operations. */
+    static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
+
     private final Connector<S, C> connector;
+    private final String sessionsField;
+    private final int maxSessions;
+    private final int channelsPerSession;
     private final Semaphore permits;
-    private final Deque<C> idle = new ArrayDeque<>();
+    private final List<Connection> connections = new ArrayList<>();
     private final ScheduledExecutorService reaper;
     private final long idleCloseNanos;
-    private S session;
-    private int leased;
+    private int connecting;
     private long lastUsedNanos = System.nanoTime();
     private boolean closed;
 
-    public ChannelPool(String name, int maxChannels, Duration idleClose, Connector<S, C> connector) {
+    /**
+     * @param name names the pool's thread
+     * @param sessionsField the configuration field that sets {@code maxSessions}, named when the server refuses one
+     */
+    public ChannelPool(
+            String name, String sessionsField, int maxSessions, int channelsPerSession, Connector<S, C> connector) {
         this.connector = connector;
-        this.permits = new Semaphore(maxChannels, true);
-        this.idleCloseNanos = idleClose.toNanos();
+        this.sessionsField = sessionsField;
+        this.maxSessions = maxSessions;
+        this.channelsPerSession = channelsPerSession;
+        this.permits = new Semaphore(maxSessions * channelsPerSession, true);
+        this.idleCloseNanos = IDLE_CLOSE.toNanos();
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-idle");
             t.setDaemon(true);
             return t;
         });
-        long check = Math.max(1, idleClose.toSeconds() / 6);
+        long check = Math.max(1, IDLE_CLOSE.toSeconds() / 6);
         var unused = reaper.scheduleWithFixedDelay(this::closeIfIdle, check, check, TimeUnit.SECONDS);
     }
 
@@ -72,67 +101,139 @@ public final class ChannelPool<S, C> implements Closeable {
             throw new InterruptedIOException("interrupted while waiting for a channel");
         }
         try {
-            return new Lease(channel());
+            return channel();
         } catch (IOException | RuntimeException e) {
             permits.release();
             throw e;
         }
     }
 
-    private C channel() throws IOException {
-        S current;
+    private Lease channel() throws IOException {
+        Connection target = null;
+        int alreadyOpen = 0;
         synchronized (this) {
-            if (closed) {
-                throw new IOException("the connection is closed");
-            }
-            while (!idle.isEmpty()) {
-                C channel = idle.pop();
-                if (connector.isChannelOpen(channel) && session != null && connector.isSessionOpen(session)) {
-                    leased++;
-                    return channel;
+            while (target == null) {
+                if (closed) {
+                    throw new IOException("the connection is closed");
                 }
-                connector.closeChannel(channel);
+                connections.removeIf(this::closeIfDropped);
+                Connection least = null;
+                for (Connection c : connections) {
+                    if (c.leased < channelsPerSession && (least == null || c.leased < least.leased)) {
+                        least = c;
+                    }
+                }
+                if (connections.size() + connecting < maxSessions && (least == null || least.leased > 0)) {
+                    connecting++;
+                    alreadyOpen = connections.size();
+                    break;
+                }
+                if (least == null) {
+                    try {
+                        wait(); // the free capacity is on a session being connected
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for a connection");
+                    }
+                    continue;
+                }
+                least.leased++;
+                while (!least.idle.isEmpty()) {
+                    C channel = least.idle.pop();
+                    if (connector.isChannelOpen(channel)) {
+                        return new Lease(least, channel);
+                    }
+                    connector.closeChannel(channel);
+                }
+                target = least;
             }
-            if (session == null || !connector.isSessionOpen(session)) {
-                session = connector.connect();
-            }
-            current = session;
-            leased++;
+        }
+        if (target == null) {
+            target = connect(alreadyOpen);
         }
         try {
-            return connector.openChannel(current);
+            return new Lease(target, connector.openChannel(target.session));
         } catch (IOException | RuntimeException e) {
             synchronized (this) {
-                leased--;
+                target.leased--;
+                notifyAll();
             }
             throw e;
         }
     }
 
-    private synchronized void release(C channel) {
-        leased--;
+    /** Connects a session, outside the lock so that other leases go on meanwhile; one channel is leased on it. */
+    private Connection connect(int alreadyOpen) throws IOException {
+        S session;
+        try {
+            session = connector.connect();
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                connecting--;
+                notifyAll();
+            }
+            if (alreadyOpen > 0 && e instanceof StorageException refused) {
+                throw new StorageException(
+                        refused.getMessage() + " (with " + alreadyOpen + " already open: lower '" + sessionsField
+                                + "' if the server limits connections per user)",
+                        refused.getCause(),
+                        refused.failure());
+            }
+            throw e;
+        }
+        synchronized (this) {
+            connecting--;
+            notifyAll();
+            if (closed) {
+                connector.closeSession(session);
+                throw new IOException("the connection is closed");
+            }
+            Connection made = new Connection(session);
+            made.leased++;
+            connections.add(made);
+            return made;
+        }
+    }
+
+    private boolean closeIfDropped(Connection c) {
+        if (connector.isSessionOpen(c.session)) {
+            return false;
+        }
+        c.idle.forEach(connector::closeChannel);
+        c.idle.clear();
+        connector.closeSession(c.session);
+        return true;
+    }
+
+    private synchronized void release(Connection from, C channel) {
+        from.leased--;
         lastUsedNanos = System.nanoTime();
-        if (!closed && connector.isChannelOpen(channel) && session != null && connector.isSessionOpen(session)) {
-            idle.push(channel);
+        if (!closed
+                && connections.contains(from)
+                && connector.isChannelOpen(channel)
+                && connector.isSessionOpen(from.session)) {
+            from.idle.push(channel);
         } else {
             connector.closeChannel(channel);
         }
+        notifyAll();
         permits.release();
     }
 
     private synchronized void closeIfIdle() {
-        if (session != null && leased == 0 && System.nanoTime() - lastUsedNanos > idleCloseNanos) {
+        boolean busy = connecting > 0 || connections.stream().anyMatch(c -> c.leased > 0);
+        if (!connections.isEmpty() && !busy && System.nanoTime() - lastUsedNanos > idleCloseNanos) {
             closeAll();
         }
     }
 
     private void closeAll() {
-        idle.forEach(connector::closeChannel);
-        idle.clear();
-        if (session != null) {
-            connector.closeSession(session);
-            session = null;
+        for (Connection c : connections) {
+            c.idle.forEach(connector::closeChannel);
+            c.idle.clear();
+            connector.closeSession(c.session);
         }
+        connections.clear();
     }
 
     /** Work done on a leased channel. */
@@ -193,9 +294,9 @@ public final class ChannelPool<S, C> implements Closeable {
         }
     }
 
-    /** Whether the session is gone: a failure that just happened was the connection's. */
+    /** Whether a session is gone: a failure that just happened was a connection's. */
     public synchronized boolean dropped() {
-        return session == null || !connector.isSessionOpen(session);
+        return connections.isEmpty() || connections.stream().anyMatch(c -> !connector.isSessionOpen(c.session));
     }
 
     @Override
@@ -209,10 +310,12 @@ public final class ChannelPool<S, C> implements Closeable {
 
     /** A leased channel; closing it gives it back. */
     public final class Lease implements Closeable {
+        private final Connection from;
         private final C channel;
         private boolean released;
 
-        private Lease(C channel) {
+        private Lease(Connection from, C channel) {
+            this.from = from;
             this.channel = channel;
         }
 
@@ -224,7 +327,7 @@ public final class ChannelPool<S, C> implements Closeable {
         public void close() {
             if (!released) {
                 released = true;
-                release(channel);
+                release(from, channel);
             }
         }
     }

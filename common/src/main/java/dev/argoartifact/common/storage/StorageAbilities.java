@@ -13,6 +13,7 @@ public final class StorageAbilities {
     /** Every ability interface, in the order the index lists them. */
     public static final List<Class<? extends ArtifactStorage>> ALL = List.of(
             RangedReads.class,
+            ListedReads.class,
             PartedWrites.class,
             DirectoryDelete.class,
             BatchDelete.class,

@@ -7,6 +7,7 @@ import dev.argoartifact.common.log.Printable;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.FileTransfers;
+import dev.argoartifact.common.storage.ListedReads;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.PartedWrites;
 import dev.argoartifact.common.storage.RangedReads;
@@ -274,7 +275,9 @@ public final class TransferEngine {
                     if (from > 0 && from == object.size()) {
                         return null;
                     }
-                    try (InputStream in = storage.openRead(object.key(), from)) {
+                    try (InputStream in = storage instanceof ListedReads listed
+                            ? listed.openListed(object, from)
+                            : storage.openRead(object.key(), from)) {
                         copy.run(in, position, object.size() - from);
                         if (in.read() != -1) {
                             throw new StorageException(

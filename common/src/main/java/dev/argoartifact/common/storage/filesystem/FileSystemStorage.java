@@ -7,6 +7,7 @@ import dev.argoartifact.common.log.Printable;
 import dev.argoartifact.common.storage.ArtifactStorage;
 import dev.argoartifact.common.storage.AtomicWrite;
 import dev.argoartifact.common.storage.DirectoryDelete;
+import dev.argoartifact.common.storage.ListedReads;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.ObjectNotFoundException;
 import dev.argoartifact.common.storage.StagedWrites;
@@ -38,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>the error phrases users read.
  * </ul>
  */
-public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDelete, StagedWrites {
+public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDelete, ListedReads, StagedWrites {
     /** Why a path conflicts; the same words on every filesystem. */
     protected static final String USED_BOTH_WAYS = "(an artifact key is used both as a file and as a directory)";
 
@@ -393,7 +394,19 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
 
     @Override
     public InputStream openRead(String key, long offset) throws IOException {
-        String path = readablePath(key);
+        return reading(readablePath(key), offset);
+    }
+
+    /**
+     * The walk or stat that returned {@code listed} found a file reached without links: no second
+     * lookup. A link swapped in since is followed, as it would be between a lookup and the open.
+     */
+    @Override
+    public InputStream openListed(ObjectInfo listed, long offset) throws IOException {
+        return reading(path(listed.key()), offset);
+    }
+
+    private InputStream reading(String path, long offset) throws IOException {
         InputStream in = call("read", path, () -> openFile(path, offset));
         return new FilterInputStream(in) {
             @Override

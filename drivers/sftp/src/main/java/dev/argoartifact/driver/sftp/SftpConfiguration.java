@@ -67,9 +67,16 @@ public record SftpConfiguration(
         Duration readTimeout,
 
         @How
+        @Default("2")
+        @Range(min = "1", max = "16")
+        @JsonPropertyDescription(
+                "SSH connections open at once, each with up to channelsInFlight channels (servers limit connections per user).")
+        Integer connections,
+
+        @How
         @Default("8")
         @Range(min = "1", max = "10")
-        @JsonPropertyDescription("SFTP channels open at once on the SSH connection (OpenSSH's MaxSessions is 10).")
+        @JsonPropertyDescription("SFTP channels open at once on each SSH connection (OpenSSH's MaxSessions is 10).")
         Integer channelsInFlight,
 
         @How

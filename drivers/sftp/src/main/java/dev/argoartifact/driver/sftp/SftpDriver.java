@@ -5,14 +5,10 @@ import dev.argoartifact.common.Destination;
 import dev.argoartifact.common.pool.ChannelPool;
 import dev.argoartifact.common.secrets.SecretResolver;
 import dev.argoartifact.common.storage.ArtifactStorage;
-import java.time.Duration;
 import java.util.List;
 
 /** Stores artifacts on an SFTP server. */
 public final class SftpDriver extends ArtifactDriver<SftpConfiguration> {
-    /** An SSH connection left idle this long is closed, so connections last about as long as operations. */
-    static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
-
     public SftpDriver() {
         super("sftp", SftpConfiguration.class, SftpStorage.class);
     }
@@ -22,7 +18,7 @@ public final class SftpDriver extends ArtifactDriver<SftpConfiguration> {
         String endpoint = c.host() + ":" + c.port();
         SftpConnector connector = new SftpConnector(c, secrets, endpoint);
         return new SftpStorage(
-                new ChannelPool<>("sftp-" + endpoint, c.channelsInFlight(), IDLE_CLOSE, connector),
+                new ChannelPool<>("sftp-" + endpoint, "connections", c.connections(), c.channelsInFlight(), connector),
                 endpoint,
                 c.basePath());
     }

@@ -45,7 +45,7 @@ public final class SftpBenchmark {
                     "privateKey: {file: " + clientKey.privateKey() + "}");
             // The operator's configuration, with room for the tuning the variants below try.
             String operator = configuration + "policy: {authorMaxima: {bulkRequests: '1024', channelsInFlight: '10', "
-                    + "transfer.filesInFlight: '1024'}}\n";
+                    + "connections: '16', transfer.filesInFlight: '1024'}}\n";
             try (DriverJvm driver = DriverJvm.start("sftp", operator, work, List.of("-Xmx256m"))) {
                 ArtifactClient client = driver.client();
                 Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
@@ -79,7 +79,7 @@ public final class SftpBenchmark {
                 bench.report(sizeMib, "OpenSSH", "OpenSSH sftp put", "OpenSSH sftp get");
 
                 Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
-                String serial = "channelsInFlight: 1\ntransfer: {filesInFlight: 1}\n";
+                String serial = "connections: 1\nchannelsInFlight: 1\ntransfer: {filesInFlight: 1}\n";
                 long t = System.nanoTime();
                 Measure.check(client.save(tree, client.artifact(serial, "small-serial")));
                 double serialSeconds = Measure.secondsSince(t);
