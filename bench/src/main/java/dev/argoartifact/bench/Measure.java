@@ -4,6 +4,7 @@ import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
 import dev.argoartifact.conformance.client.ArtifactClient.Reply;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +89,115 @@ public final class Measure {
                 parallelLoad,
                 serialLoad / parallelLoad);
         return new double[] {serialSave, parallelSave, serialLoad, parallelLoad};
+    }
+
+    /** CPU seconds a process has used so far (user and system, from /proc), or NaN when unknown. */
+    public static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+            // utime and stime, fields 14 and 15 of proc(5), in clock ticks of 1/100 s on Linux.
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Busy and total jiffies of all CPUs so far, from /proc/stat: busy share = delta busy / delta total. */
+    public static long[] machineCpu() {
+        try {
+            String[] f =
+                    Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+", -1);
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    /** The share of the machine's CPUs busy between two {@link #machineCpu()} snapshots, in percent. */
+    public static double busyPercent(long[] before, long[] after) {
+        long total = after[1] - before[1];
+        return total == 0 ? Double.NaN : 100.0 * (after[0] - before[0]) / total;
+    }
+
+    /**
+     * The small-files table of issue #19: a tree of {@code files} files of 16 KiB saved and loaded
+     * one after another ({@code serial}), with the driver's defaults ({@code parallel}) and by
+     * {@code peer}, one row per direction with both ratios and the driver's CPU seconds per GiB
+     * while it ran in parallel, and how busy the machine's CPUs were meanwhile (driver, backend and
+     * proxy share them: near 100 %, the figure measures this machine). The peer goes second on Save and first on Load, so each side's
+     * uploads run against the same state of the backend. {@code driverPid} is the driver process,
+     * or 0 when it runs inside the benchmark (no CPU figure then).
+     */
+    public static void smallFilesAgainstPeer(
+            ArtifactClient client,
+            long driverPid,
+            Path work,
+            int files,
+            String serial,
+            String parallel,
+            DirectoryPeer peer,
+            String distance)
+            throws Exception {
+        Path tree = smallFiles(work.resolve("small"), files);
+        double gib = files * 16.0 / (1 << 20);
+        long t = System.nanoTime();
+        check(client.save(tree, client.artifact(serial, "small-serial")));
+        double serialSave = secondsSince(t);
+        double cpu = cpuSeconds(driverPid);
+        long[] machine = machineCpu();
+        t = System.nanoTime();
+        check(client.save(tree, client.artifact(parallel, "small-parallel")));
+        double parallelSave = secondsSince(t);
+        double saveCpu = (cpuSeconds(driverPid) - cpu) / gib;
+        double saveBusy = busyPercent(machine, machineCpu());
+        double peerSave = peer.upload(tree, "small-peer");
+        double peerLoad = peer.download("small-peer", work.resolve("small-peer-in"));
+        cpu = cpuSeconds(driverPid);
+        machine = machineCpu();
+        t = System.nanoTime();
+        check(client.load(client.artifact(parallel, "small-parallel"), work.resolve("small-parallel-in")));
+        double parallelLoad = secondsSince(t);
+        double loadCpu = (cpuSeconds(driverPid) - cpu) / gib;
+        double loadBusy = busyPercent(machine, machineCpu());
+        t = System.nanoTime();
+        check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
+        double serialLoad = secondsSince(t);
+        if (!TestData.sha256(work.resolve("small-parallel-in/d7/f7.bin"))
+                .equals(TestData.sha256(tree.resolve("d7/f7.bin")))) {
+            throw new IOException("a loaded file differs");
+        }
+        System.out.printf(Locale.ROOT, "%d files of 16 KiB, %s%n", files, distance);
+        System.out.printf(
+                Locale.ROOT,
+                "  |      | driver, defaults | driver serial | parallel/serial | %s | vs peer | driver CPU s/GiB | machine CPU busy |%n",
+                peer.name());
+        int peerWidth = peer.name().length();
+        tableRow(
+                "Save", parallelSave, serialSave, peerSave, peerWidth, driverPid == 0 ? Double.NaN : saveCpu, saveBusy);
+        tableRow(
+                "Load", parallelLoad, serialLoad, peerLoad, peerWidth, driverPid == 0 ? Double.NaN : loadCpu, loadBusy);
+    }
+
+    private static void tableRow(
+            String op, double parallel, double serial, double peer, int peerWidth, double cpu, double busy) {
+        String peerCell = String.format(Locale.ROOT, "%.2f s", peer);
+        System.out.printf(
+                Locale.ROOT,
+                "  | %-4s | %14.2f s | %11.2f s | %14.1fx | %s | %6.2fx | %16s | %14.0f %% |%n",
+                op,
+                parallel,
+                serial,
+                serial / parallel,
+                " ".repeat(Math.max(0, peerWidth - peerCell.length())) + peerCell,
+                peer / parallel,
+                Double.isNaN(cpu) ? "-" : String.format(Locale.ROOT, "%.1f", cpu),
+                busy);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.argoartifact.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,5 +31,25 @@ public record Rclone(Map<String, String> settings) {
             throw new IOException("rclone " + String.join(" ", command) + " failed: " + output);
         }
         return Measure.secondsSince(t);
+    }
+
+    /** rclone copying whole directories below {@code remoteBase} ("bench", "/srv/base"), as a peer. */
+    public DirectoryPeer directories(String remoteBase) {
+        return new DirectoryPeer() {
+            @Override
+            public String name() {
+                return "rclone --transfers 16";
+            }
+
+            @Override
+            public double upload(Path tree, String name) throws Exception {
+                return run("copy", tree.toString(), "remote:" + remoteBase + "/" + name);
+            }
+
+            @Override
+            public double download(String name, Path target) throws Exception {
+                return run("copy", "remote:" + remoteBase + "/" + name, target.toString());
+            }
+        };
     }
 }

@@ -1,9 +1,14 @@
 package dev.argoartifact.driver.azure;
 
 import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import dev.argoartifact.bench.DirectoryPeer;
 import dev.argoartifact.bench.DriverJvm;
 import dev.argoartifact.bench.Measure;
 import dev.argoartifact.bench.SideBySide;
@@ -16,12 +21,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The azure driver against the Azure SDK's own uploadFromFile/downloadToFile (same block size and
  * concurrency) on the same Azurite, side by side in one run; a directory of small files in
  * parallel against one after another; and the driver process's peak resident memory.
- * Run with {@code bin/bench azure [MiB] [rounds] [small files]}.
+ * Run with {@code bin/bench azure [MiB] [rounds] [small files] [--rtt MS]}.
  */
 public final class AzureBenchmark {
     private AzureBenchmark() {}
@@ -29,17 +37,24 @@ public final class AzureBenchmark {
     public static void main(String[] args) throws Exception {
         SideBySide.main(args, 2, "azure", (work, a) -> {
             try (AzuriteServer azurite = new AzuriteServer(work, true).start(0)) {
-                run(work, azurite, a.sizeMib(), a.rounds(), a.smallFiles());
+                run(work, azurite, a);
             }
         });
     }
 
-    private static void run(Path work, AzuriteServer azurite, long sizeMib, int rounds, int smallFiles)
-            throws Exception {
-        BlobContainerClient sdk = azurite.admin().createBlobContainer("bench");
+    private static void run(Path work, AzuriteServer azurite, SideBySide.Arguments a) throws Exception {
+        long sizeMib = a.sizeMib();
+        int rounds = a.rounds();
+        azurite.admin().createBlobContainer("bench");
+        // Both sides reach Azurite the same way: directly, or through the latency proxy.
+        String endpoint = "http://127.0.0.1:" + a.through(azurite.port()) + "/" + AzuriteServer.ACCOUNT;
+        BlobServiceClientBuilder sdkBuilder = new BlobServiceClientBuilder()
+                .endpoint(endpoint)
+                .credential(new StorageSharedKeyCredential(AzuriteServer.ACCOUNT, AzuriteServer.KEY));
+        BlobContainerClient sdk = sdkBuilder.buildClient().getBlobContainerClient("bench");
         String configuration = String.join(
                 "\n",
-                "endpoint: " + azurite.endpoint(),
+                "endpoint: " + endpoint,
                 "container: bench",
                 "accountKey: {file: " + Files.writeString(work.resolve("key"), AzuriteServer.KEY) + "}",
                 "");
@@ -64,9 +79,10 @@ public final class AzureBenchmark {
             // runs after a large delete.
             SideBySide bench = SideBySide.titled(
                     rounds,
-                    "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk), %d MiB file, %d rounds (medians), driver JVM %s",
+                    "azure driver vs Azure SDK (block %d MiB, concurrency %d) on Azurite (on disk) %s, %d MiB file, %d rounds (medians), driver JVM %s",
                     defaults.blockSize() >> 20,
                     dev.argoartifact.common.transfer.TransferSettings.defaults().partsPerFile(),
+                    a.distance(),
                     sizeMib,
                     rounds,
                     jvm);
@@ -103,10 +119,71 @@ public final class AzureBenchmark {
                     "  driver peak resident memory (VmHWM) after the large transfers: %d MiB%n",
                     peakRssMib(driver.pid()));
 
-            if (smallFiles == 0) {
-                return;
+            if (a.smallFiles() > 0) {
+                Measure.smallFilesAgainstPeer(
+                        client,
+                        driver.pid(),
+                        work,
+                        a.smallFiles(),
+                        "transfer: {filesInFlight: 1}\n",
+                        "",
+                        new SdkDirectories(sdkBuilder.buildAsyncClient().getBlobContainerAsyncClient("bench")),
+                        a.distance());
             }
-            Measure.smallFilesSerialVersusParallel(client, work, smallFiles, "transfer: {filesInFlight: 1}\n", "");
+        }
+    }
+
+    /**
+     * The SDK moving a directory as an expert would: the async client, one request per small file
+     * (uploadFromFile and downloadToFile below their single-request size), 16 in flight as the
+     * driver's default, the listing included in the download as it is in a Load.
+     */
+    private record SdkDirectories(BlobContainerAsyncClient container) implements DirectoryPeer {
+        private static final int IN_FLIGHT = 16;
+
+        @Override
+        public String name() {
+            return "Azure SDK, 16 in flight";
+        }
+
+        @Override
+        public double upload(Path tree, String name) throws Exception {
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(tree)) {
+                files = walk.filter(Files::isRegularFile).toList();
+            }
+            long t = System.nanoTime();
+            Flux.fromIterable(files)
+                    .flatMap(
+                            f -> container
+                                    .getBlobAsyncClient(name + "/"
+                                            + tree.relativize(f).toString().replace('\\', '/'))
+                                    .uploadFromFile(f.toString(), true),
+                            IN_FLIGHT)
+                    .blockLast();
+            return Measure.secondsSince(t);
+        }
+
+        @Override
+        public double download(String name, Path target) throws Exception {
+            long t = System.nanoTime();
+            container
+                    .listBlobs(new ListBlobsOptions().setPrefix(name + "/"))
+                    .flatMap(
+                            item -> {
+                                Path file = target.resolve(item.getName().substring(name.length() + 1));
+                                try {
+                                    Files.createDirectories(file.getParent());
+                                } catch (IOException e) {
+                                    return Mono.error(e);
+                                }
+                                return container
+                                        .getBlobAsyncClient(item.getName())
+                                        .downloadToFile(file.toString());
+                            },
+                            IN_FLIGHT)
+                    .blockLast();
+            return Measure.secondsSince(t);
         }
     }
 

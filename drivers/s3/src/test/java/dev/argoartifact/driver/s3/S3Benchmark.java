@@ -9,7 +9,6 @@ import dev.argoartifact.conformance.client.ArtifactClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -69,34 +68,15 @@ public final class S3Benchmark {
                         round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
                 bench.report(sizeMib, "rclone", "rclone copyto (up)", "rclone copyto (down)");
 
-                Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
-                long t = System.nanoTime();
-                Measure.check(client.save(tree, client.artifact("transfer: {filesInFlight: 1}\n", "small-serial")));
-                double serial = Measure.secondsSince(t);
-                t = System.nanoTime();
-                Measure.check(client.save(tree, client.artifact("", "small-parallel")));
-                double parallel = Measure.secondsSince(t);
-                double rcloneSave = rclone.run("copy", tree.toString(), "remote:bench/small-rclone");
-                t = System.nanoTime();
-                Measure.check(client.load(client.artifact("", "small-parallel"), work.resolve("small-loaded")));
-                double load = Measure.secondsSince(t);
-                double rcloneLoad = rclone.run(
-                        "copy",
-                        "remote:bench/small-rclone",
-                        work.resolve("small-rclone").toString());
-                System.out.printf(
-                        Locale.ROOT,
-                        "%d files of 16 KiB: Save serial %.2f s, 16 in flight %.2f s (%.1fx serial), rclone --transfers 16"
-                                + " %.2f s (%.2fx rclone); Load %.2f s, rclone %.2f s (%.2fx rclone)%n",
+                Measure.smallFilesAgainstPeer(
+                        client,
+                        driver.pid(),
+                        work,
                         smallFiles,
-                        serial,
-                        parallel,
-                        serial / parallel,
-                        rcloneSave,
-                        rcloneSave / parallel,
-                        load,
-                        rcloneLoad,
-                        rcloneLoad / load);
+                        "transfer: {filesInFlight: 1}\n",
+                        "",
+                        rclone.directories("bench"),
+                        a.distance());
             }
         }
     }

@@ -78,28 +78,6 @@ public final class SftpBenchmark {
                         round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
                 bench.report(sizeMib, "OpenSSH", "OpenSSH sftp put", "OpenSSH sftp get");
 
-                Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
-                String serial = "connections: 1\nchannelsInFlight: 1\ntransfer: {filesInFlight: 1}\n";
-                long t = System.nanoTime();
-                Measure.check(client.save(tree, client.artifact(serial, "small-serial")));
-                double serialSeconds = Measure.secondsSince(t);
-                t = System.nanoTime();
-                Measure.check(client.save(tree, client.artifact("", "small-parallel")));
-                double parallelSeconds = Measure.secondsSince(t);
-                for (String variant : System.getProperty("bench.variants", "").split(";")) {
-                    if (variant.isBlank()) {
-                        continue;
-                    }
-                    String tuned = variant.replace(":", ": ") + "\n";
-                    long v = System.nanoTime();
-                    Measure.check(client.save(tree, client.artifact(tuned, "small-" + variant.hashCode())));
-                    System.out.printf(
-                            Locale.ROOT, "  variant %s: %.2f s%n", variant.replace('\n', ' '), Measure.secondsSince(v));
-                }
-                t = System.nanoTime();
-                Path loaded = work.resolve("small-loaded");
-                Measure.check(client.load(client.artifact("", "small-parallel"), loaded));
-                double loadSeconds = Measure.secondsSince(t);
                 // rclone's sftp backend without a remote shell: it would run md5sum over SSH per
                 // file, which the driver never does.
                 Rclone rclone = new Rclone(Map.of(
@@ -119,24 +97,29 @@ public final class SftpBenchmark {
                         "none",
                         "disable_hashcheck",
                         "true"));
-                double rcloneSave = rclone.run("copy", tree.toString(), "remote:" + base.resolve("small-rclone"));
-                double rcloneLoad = rclone.run(
-                        "copy",
-                        "remote:" + base.resolve("small-rclone"),
-                        work.resolve("small-rclone").toString());
-                System.out.printf(
-                        Locale.ROOT,
-                        "%d files of 16 KiB: one after another over one channel %.2f s; in parallel (defaults) %.2f s: %.1fx faster;"
-                                + " rclone --transfers 16 %.2f s (%.2fx rclone); Load %.2f s, rclone %.2f s (%.2fx rclone)%n",
+                Measure.smallFilesAgainstPeer(
+                        client,
+                        driver.pid(),
+                        work,
                         smallFiles,
-                        serialSeconds,
-                        parallelSeconds,
-                        serialSeconds / parallelSeconds,
-                        rcloneSave,
-                        rcloneSave / parallelSeconds,
-                        loadSeconds,
-                        rcloneLoad,
-                        rcloneLoad / loadSeconds);
+                        "connections: 1\nchannelsInFlight: 1\ntransfer: {filesInFlight: 1}\n",
+                        "",
+                        rclone.directories(base.toString()),
+                        a.distance());
+                Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
+                for (String variant : System.getProperty("bench.variants", "").split(";")) {
+                    if (variant.isBlank()) {
+                        continue;
+                    }
+                    String tuned = variant.replace(":", ": ") + "\n";
+                    long v = System.nanoTime();
+                    Measure.check(client.save(tree, client.artifact(tuned, "small-" + variant.hashCode())));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  variant %s: Save %.2f s%n",
+                            variant.replace('\n', ' '),
+                            Measure.secondsSince(v));
+                }
             }
         }
     }
