@@ -6,6 +6,7 @@ import dev.argoartifact.conformance.JavaDriverLauncher;
 import dev.argoartifact.conformance.client.ArtifactClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,12 @@ public final class DriverJvm implements AutoCloseable {
     public static DriverJvm start(String driver, String operatorConfiguration, Path work, List<String> jvmOptions)
             throws Exception {
         Path socket = work.resolve("plugin/socket");
+        // -Dbench.driverJvmExtra="-XX:StartFlightRecording=filename=/tmp/driver.jfr" profiles the driver.
+        String extra = System.getProperty("bench.driverJvmExtra", "").trim();
+        if (!extra.isEmpty()) {
+            jvmOptions = new ArrayList<>(jvmOptions);
+            jvmOptions.addAll(List.of(extra.split("\\s+", -1)));
+        }
         Process process = new JavaDriverLauncher(
                         driver,
                         Map.of("ARGO_ARTIFACT_LOG_LEVEL", "warn", OperatorConfiguration.ENV, operatorConfiguration),

@@ -119,6 +119,12 @@ public final class Measure {
         }
     }
 
+    /** "5.1 s, 96 %": CPU seconds all processes used between two snapshots, and the share of the CPUs busy. */
+    public static String machineUse(long[] before, long[] after) {
+        return String.format(
+                Locale.ROOT, "%.1f s, %.0f %%", (after[0] - before[0]) / 100.0, busyPercent(before, after));
+    }
+
     /** The share of the machine's CPUs busy between two {@link #machineCpu()} snapshots, in percent. */
     public static double busyPercent(long[] before, long[] after) {
         long total = after[1] - before[1];
@@ -129,8 +135,9 @@ public final class Measure {
      * The small-files table of issue #19: a tree of {@code files} files of 16 KiB saved and loaded
      * one after another ({@code serial}), with the driver's defaults ({@code parallel}) and by
      * {@code peer}, one row per direction with both ratios and the driver's CPU seconds per GiB
-     * while it ran in parallel, and how busy the machine's CPUs were meanwhile (driver, backend and
-     * proxy share them: near 100 %, the figure measures this machine). The peer goes second on Save and first on Load, so each side's
+     * while it ran in parallel, and the CPU seconds all processes used during the driver's and the
+     * peer's runs, with how busy the CPUs were (driver or peer, backend and proxy share them: near
+     * 100 %, a figure measures this machine, and the CPU seconds say which side costs more). The peer goes second on Save and first on Load, so each side's
      * uploads run against the same state of the backend. {@code driverPid} is the driver process,
      * or 0 when it runs inside the benchmark (no CPU figure then).
      */
@@ -155,16 +162,20 @@ public final class Measure {
         check(client.save(tree, client.artifact(parallel, "small-parallel")));
         double parallelSave = secondsSince(t);
         double saveCpu = (cpuSeconds(driverPid) - cpu) / gib;
-        double saveBusy = busyPercent(machine, machineCpu());
+        long[] after = machineCpu();
+        String saveBusy = machineUse(machine, after);
         double peerSave = peer.upload(tree, "small-peer");
+        long[] afterPeerSave = machineCpu();
+        String peerSaveBusy = machineUse(after, afterPeerSave);
         double peerLoad = peer.download("small-peer", work.resolve("small-peer-in"));
+        String peerLoadBusy = machineUse(afterPeerSave, machineCpu());
         cpu = cpuSeconds(driverPid);
         machine = machineCpu();
         t = System.nanoTime();
         check(client.load(client.artifact(parallel, "small-parallel"), work.resolve("small-parallel-in")));
         double parallelLoad = secondsSince(t);
         double loadCpu = (cpuSeconds(driverPid) - cpu) / gib;
-        double loadBusy = busyPercent(machine, machineCpu());
+        String loadBusy = machineUse(machine, machineCpu());
         t = System.nanoTime();
         check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
         double serialLoad = secondsSince(t);
@@ -175,21 +186,42 @@ public final class Measure {
         System.out.printf(Locale.ROOT, "%d files of 16 KiB, %s%n", files, distance);
         System.out.printf(
                 Locale.ROOT,
-                "  |      | driver, defaults | driver serial | parallel/serial | %s | vs peer | driver CPU s/GiB | machine CPU busy |%n",
+                "  |      | driver, defaults | driver serial | parallel/serial | %s | vs peer | driver CPU s/GiB | machine CPU: driver run | peer run |%n",
                 peer.name());
         int peerWidth = peer.name().length();
         tableRow(
-                "Save", parallelSave, serialSave, peerSave, peerWidth, driverPid == 0 ? Double.NaN : saveCpu, saveBusy);
+                "Save",
+                parallelSave,
+                serialSave,
+                peerSave,
+                peerWidth,
+                driverPid == 0 ? Double.NaN : saveCpu,
+                saveBusy,
+                peerSaveBusy);
         tableRow(
-                "Load", parallelLoad, serialLoad, peerLoad, peerWidth, driverPid == 0 ? Double.NaN : loadCpu, loadBusy);
+                "Load",
+                parallelLoad,
+                serialLoad,
+                peerLoad,
+                peerWidth,
+                driverPid == 0 ? Double.NaN : loadCpu,
+                loadBusy,
+                peerLoadBusy);
     }
 
     private static void tableRow(
-            String op, double parallel, double serial, double peer, int peerWidth, double cpu, double busy) {
+            String op,
+            double parallel,
+            double serial,
+            double peer,
+            int peerWidth,
+            double cpu,
+            String driverRun,
+            String peerRun) {
         String peerCell = String.format(Locale.ROOT, "%.2f s", peer);
         System.out.printf(
                 Locale.ROOT,
-                "  | %-4s | %14.2f s | %11.2f s | %14.1fx | %s | %6.2fx | %16s | %14.0f %% |%n",
+                "  | %-4s | %14.2f s | %11.2f s | %14.1fx | %s | %6.2fx | %16s | %22s | %8s |%n",
                 op,
                 parallel,
                 serial,
@@ -197,7 +229,8 @@ public final class Measure {
                 " ".repeat(Math.max(0, peerWidth - peerCell.length())) + peerCell,
                 peer / parallel,
                 Double.isNaN(cpu) ? "-" : String.format(Locale.ROOT, "%.1f", cpu),
-                busy);
+                driverRun,
+                peerRun);
     }
 
     /**
