@@ -119,31 +119,61 @@ public final class Measure {
         }
     }
 
-    /** "5.1 s, 96 %": CPU seconds all processes used between two snapshots, and the share of the CPUs busy. */
-    public static String machineUse(long[] before, long[] after) {
-        return String.format(
-                Locale.ROOT, "%.1f s, %.0f %%", (after[0] - before[0]) / 100.0, busyPercent(before, after));
-    }
-
     /** The share of the machine's CPUs busy between two {@link #machineCpu()} snapshots, in percent. */
     public static double busyPercent(long[] before, long[] after) {
         long total = after[1] - before[1];
         return total == 0 ? Double.NaN : 100.0 * (after[0] - before[0]) / total;
     }
 
+    /** What one timed run used: its seconds, the driver's and the backend's CPU seconds, and the machine's. */
+    public record Usage(double seconds, double driverCpu, double backendCpu, double machineCpu, double busyPercent) {
+        /** "3.2 s (23 %)": the machine's CPU seconds and how busy its CPUs were. */
+        String machine() {
+            return String.format(Locale.ROOT, "%.1f s (%.0f %%)", machineCpu, busyPercent);
+        }
+
+        String backend() {
+            return Double.isNaN(backendCpu) ? "-" : String.format(Locale.ROOT, "%.1f s", backendCpu);
+        }
+    }
+
+    /** A step to time. */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws Exception;
+    }
+
+    /** Times {@code step} and what the driver (pid, 0 when unknown), the backend and the machine spent on it. */
+    public static Usage measure(long driverPid, long backendPid, Step step) throws Exception {
+        double driver = cpuSeconds(driverPid);
+        double backend = cpuSeconds(backendPid);
+        long[] machine = machineCpu();
+        long t = System.nanoTime();
+        step.run();
+        double seconds = secondsSince(t);
+        long[] after = machineCpu();
+        return new Usage(
+                seconds,
+                cpuSeconds(driverPid) - driver,
+                cpuSeconds(backendPid) - backend,
+                (after[0] - machine[0]) / 100.0,
+                busyPercent(machine, after));
+    }
+
     /**
      * The small-files table of issue #19: a tree of {@code files} files of 16 KiB saved and loaded
      * one after another ({@code serial}), with the driver's defaults ({@code parallel}) and by
-     * {@code peer}, one row per direction with both ratios and the driver's CPU seconds per GiB
-     * while it ran in parallel, and the CPU seconds all processes used during the driver's and the
-     * peer's runs, with how busy the CPUs were (driver or peer, backend and proxy share them: near
-     * 100 %, a figure measures this machine, and the CPU seconds say which side costs more). The peer goes second on Save and first on Load, so each side's
-     * uploads run against the same state of the backend. {@code driverPid} is the driver process,
-     * or 0 when it runs inside the benchmark (no CPU figure then).
+     * {@code peer}; per direction both ratios, the driver's CPU seconds per GiB in parallel, and
+     * for the driver's and the peer's runs the CPU seconds of the backend's process and of the
+     * whole machine (driver or peer, backend and proxy share two CPUs: near 100 % busy, a figure
+     * measures this machine, and the CPU seconds say which side costs more). The peer goes second
+     * on Save and first on Load. A pid of 0 is unknown (a driver inside the benchmark's JVM); a
+     * backend in the benchmark's own JVM also counts the peer's work when the peer runs there.
      */
     public static void smallFilesAgainstPeer(
             ArtifactClient client,
             long driverPid,
+            long backendPid,
             Path work,
             int files,
             String serial,
@@ -151,34 +181,25 @@ public final class Measure {
             DirectoryPeer peer,
             String distance)
             throws Exception {
+        if (files == 0) {
+            return;
+        }
         Path tree = smallFiles(work.resolve("small"), files);
         double gib = files * 16.0 / (1 << 20);
-        long t = System.nanoTime();
-        check(client.save(tree, client.artifact(serial, "small-serial")));
-        double serialSave = secondsSince(t);
-        double cpu = cpuSeconds(driverPid);
-        long[] machine = machineCpu();
-        t = System.nanoTime();
-        check(client.save(tree, client.artifact(parallel, "small-parallel")));
-        double parallelSave = secondsSince(t);
-        double saveCpu = (cpuSeconds(driverPid) - cpu) / gib;
-        long[] after = machineCpu();
-        String saveBusy = machineUse(machine, after);
-        double peerSave = peer.upload(tree, "small-peer");
-        long[] afterPeerSave = machineCpu();
-        String peerSaveBusy = machineUse(after, afterPeerSave);
-        double peerLoad = peer.download("small-peer", work.resolve("small-peer-in"));
-        String peerLoadBusy = machineUse(afterPeerSave, machineCpu());
-        cpu = cpuSeconds(driverPid);
-        machine = machineCpu();
-        t = System.nanoTime();
-        check(client.load(client.artifact(parallel, "small-parallel"), work.resolve("small-parallel-in")));
-        double parallelLoad = secondsSince(t);
-        double loadCpu = (cpuSeconds(driverPid) - cpu) / gib;
-        String loadBusy = machineUse(machine, machineCpu());
-        t = System.nanoTime();
-        check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in")));
-        double serialLoad = secondsSince(t);
+        Usage serialSave = measure(0, 0, () -> check(client.save(tree, client.artifact(serial, "small-serial"))));
+        Usage save = measure(
+                driverPid, backendPid, () -> check(client.save(tree, client.artifact(parallel, "small-parallel"))));
+        Usage peerSave = measure(0, backendPid, () -> peer.upload(tree, "small-peer"));
+        Usage peerLoad = measure(0, backendPid, () -> peer.download("small-peer", work.resolve("small-peer-in")));
+        Usage load = measure(
+                driverPid,
+                backendPid,
+                () -> check(
+                        client.load(client.artifact(parallel, "small-parallel"), work.resolve("small-parallel-in"))));
+        Usage serialLoad = measure(
+                0,
+                0,
+                () -> check(client.load(client.artifact(serial, "small-serial"), work.resolve("small-serial-in"))));
         if (!TestData.sha256(work.resolve("small-parallel-in/d7/f7.bin"))
                 .equals(TestData.sha256(tree.resolve("d7/f7.bin")))) {
             throw new IOException("a loaded file differs");
@@ -186,51 +207,30 @@ public final class Measure {
         System.out.printf(Locale.ROOT, "%d files of 16 KiB, %s%n", files, distance);
         System.out.printf(
                 Locale.ROOT,
-                "  |      | driver, defaults | driver serial | parallel/serial | %s | vs peer | driver CPU s/GiB | machine CPU: driver run | peer run |%n",
+                "  |      | driver, defaults | driver serial | parallel/serial | %s | vs peer | driver CPU s/GiB"
+                        + " | backend CPU: driver run | peer run | machine CPU: driver run | peer run |%n",
                 peer.name());
-        int peerWidth = peer.name().length();
-        tableRow(
-                "Save",
-                parallelSave,
-                serialSave,
-                peerSave,
-                peerWidth,
-                driverPid == 0 ? Double.NaN : saveCpu,
-                saveBusy,
-                peerSaveBusy);
-        tableRow(
-                "Load",
-                parallelLoad,
-                serialLoad,
-                peerLoad,
-                peerWidth,
-                driverPid == 0 ? Double.NaN : loadCpu,
-                loadBusy,
-                peerLoadBusy);
+        tableRow("Save", save, serialSave, peerSave, peer.name().length(), gib);
+        tableRow("Load", load, serialLoad, peerLoad, peer.name().length(), gib);
     }
 
-    private static void tableRow(
-            String op,
-            double parallel,
-            double serial,
-            double peer,
-            int peerWidth,
-            double cpu,
-            String driverRun,
-            String peerRun) {
-        String peerCell = String.format(Locale.ROOT, "%.2f s", peer);
+    private static void tableRow(String op, Usage parallel, Usage serial, Usage peer, int peerWidth, double gib) {
+        String peerCell = String.format(Locale.ROOT, "%.2f s", peer.seconds());
+        double cpu = parallel.driverCpu() / gib;
         System.out.printf(
                 Locale.ROOT,
-                "  | %-4s | %14.2f s | %11.2f s | %14.1fx | %s | %6.2fx | %16s | %22s | %8s |%n",
+                "  | %-4s | %14.2f s | %11.2f s | %14.1fx | %s | %6.2fx | %16s | %23s | %8s | %23s | %12s |%n",
                 op,
-                parallel,
-                serial,
-                serial / parallel,
+                parallel.seconds(),
+                serial.seconds(),
+                serial.seconds() / parallel.seconds(),
                 " ".repeat(Math.max(0, peerWidth - peerCell.length())) + peerCell,
-                peer / parallel,
+                peer.seconds() / parallel.seconds(),
                 Double.isNaN(cpu) ? "-" : String.format(Locale.ROOT, "%.1f", cpu),
-                driverRun,
-                peerRun);
+                parallel.backend(),
+                peer.backend(),
+                parallel.machine(),
+                peer.machine());
     }
 
     /**

@@ -123,6 +123,7 @@ public final class AzureBenchmark {
                 Measure.smallFilesAgainstPeer(
                         client,
                         driver.pid(),
+                        azurite.pid(),
                         work,
                         a.smallFiles(),
                         "transfer: {filesInFlight: 1}\n",

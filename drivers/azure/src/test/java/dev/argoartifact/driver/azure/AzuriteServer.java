@@ -69,6 +69,11 @@ final class AzuriteServer implements AutoCloseable {
         return this;
     }
 
+    /** The server's process, for CPU figures. */
+    long pid() {
+        return process.pid();
+    }
+
     int port() {
         return port;
     }

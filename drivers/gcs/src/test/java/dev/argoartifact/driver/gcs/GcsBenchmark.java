@@ -80,6 +80,7 @@ public final class GcsBenchmark {
                 Measure.smallFilesAgainstPeer(
                         driver.client(),
                         driver.pid(),
+                        ProcessHandle.current().pid(),
                         dir,
                         a.smallFiles(),
                         "transfer: {filesInFlight: 1}\n",

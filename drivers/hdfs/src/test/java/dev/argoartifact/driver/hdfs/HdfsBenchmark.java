@@ -95,6 +95,7 @@ public final class HdfsBenchmark {
                     Measure.smallFilesAgainstPeer(
                             client,
                             driver.pid(),
+                            ProcessHandle.current().pid(),
                             work,
                             a.smallFiles(),
                             "transfer: {filesInFlight: 1}",

@@ -71,6 +71,7 @@ public final class S3Benchmark {
                 Measure.smallFilesAgainstPeer(
                         client,
                         driver.pid(),
+                        server.pid(),
                         work,
                         smallFiles,
                         "transfer: {filesInFlight: 1}\n",

@@ -76,6 +76,11 @@ final class S3ProxyServer implements AutoCloseable {
         return this;
     }
 
+    /** The server's process, for CPU figures. */
+    long pid() {
+        return process.pid();
+    }
+
     int port() {
         return port;
     }

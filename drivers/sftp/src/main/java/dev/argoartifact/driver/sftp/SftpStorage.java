@@ -10,6 +10,7 @@ import dev.argoartifact.common.failure.NetworkFailures;
 import dev.argoartifact.common.pool.ChannelPool;
 import dev.argoartifact.common.storage.filesystem.FileEntry;
 import dev.argoartifact.common.storage.filesystem.FileSystemStorage;
+import dev.argoartifact.common.storage.filesystem.OffsetRangedReads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,11 +19,11 @@ import java.util.List;
 
 /**
  * Keys are files under {@code basePath} on an SFTP server. Each primitive leases a channel of the
- * shared SSH connection; streams hold theirs until closed. The rename that publishes a write is
- * posix-rename@openssh.com where the server offers it (JSch uses it by itself), else
- * remove-then-rename.
+ * shared SSH connections; streams hold theirs until closed, so a large file's ranges go side by
+ * side. The rename that publishes a write is posix-rename@openssh.com where the server offers it
+ * (JSch uses it by itself), else remove-then-rename.
  */
-final class SftpStorage extends FileSystemStorage {
+final class SftpStorage extends FileSystemStorage implements OffsetRangedReads {
     private final ChannelPool<Session, ChannelSftp> channels;
     private final String endpoint;
 

@@ -100,6 +100,7 @@ public final class SftpBenchmark {
                 Measure.smallFilesAgainstPeer(
                         client,
                         driver.pid(),
+                        0,
                         work,
                         smallFiles,
                         "connections: 1\nchannelsInFlight: 1\ntransfer: {filesInFlight: 1}\n",
