@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** What every side-by-side benchmark needs: timing, medians, a clean disk state, and rows. */
 public final class Measure {
@@ -55,6 +56,13 @@ public final class Measure {
             TestData.write(dir.resolve("d" + (i % 20)).resolve("f" + i + ".bin"), 16 * 1024, i);
         }
         return dir;
+    }
+
+    /** The regular files under {@code tree}, for peers that take a list of files. */
+    public static List<Path> filesUnder(Path tree) throws IOException {
+        try (Stream<Path> walk = Files.walk(tree)) {
+            return walk.filter(Files::isRegularFile).toList();
+        }
     }
 
     /**

@@ -21,7 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Stream;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -149,10 +148,7 @@ public final class AzureBenchmark {
 
         @Override
         public double upload(Path tree, String name) throws Exception {
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(tree)) {
-                files = walk.filter(Files::isRegularFile).toList();
-            }
+            List<Path> files = Measure.filesUnder(tree);
             long t = System.nanoTime();
             Flux.fromIterable(files)
                     .flatMap(

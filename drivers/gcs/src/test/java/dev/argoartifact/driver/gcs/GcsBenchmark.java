@@ -29,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The gcs driver's own overhead against the SDK's direct createFrom/downloadTo, both on the same
@@ -100,10 +99,7 @@ public final class GcsBenchmark {
 
         @Override
         public double upload(Path tree, String name) throws Exception {
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(tree)) {
-                files = walk.filter(Files::isRegularFile).toList();
-            }
+            List<Path> files = Measure.filesUnder(tree);
             long t = System.nanoTime();
             UploadJob job = manager.uploadFiles(
                     files,

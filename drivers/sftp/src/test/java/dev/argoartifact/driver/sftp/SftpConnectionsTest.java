@@ -38,6 +38,10 @@ class SftpConnectionsTest {
                 + tuning;
     }
 
+    private InProcessDriver driver(MinaSftpServer server, String tuning) throws Exception {
+        return new InProcessDriver(new SftpDriver(), work.resolve("p/socket"), configuration(server, tuning));
+    }
+
     private Path tree(int files) throws Exception {
         Path dir = Files.createDirectories(work.resolve("tree"));
         for (int i = 0; i < files; i++) {
@@ -50,12 +54,9 @@ class SftpConnectionsTest {
     void aDirectoryMovesOverAsManyConnectionsAsConfiguredAndNoMore() throws Exception {
         Path source = tree(48);
         try (MinaSftpServer server = server().start(0);
-                InProcessDriver driver = new InProcessDriver(
-                        new SftpDriver(),
-                        work.resolve("p/socket"),
-                        configuration(
-                                server,
-                                "connections: 3\nchannelsInFlight: 2\ntransfer: {filesInFlight: 6, maxAttempts: 3, initialBackoff: 100ms}\n"))) {
+                InProcessDriver driver = driver(
+                        server,
+                        "connections: 3\nchannelsInFlight: 2\ntransfer: {filesInFlight: 6, maxAttempts: 3, initialBackoff: 100ms}\n")) {
             ArtifactClient client = new ArtifactClient(driver.socket(), "sftp");
             assertThat(client.save(source, client.artifact("", "run/tree"))).isEqualTo(new Reply(true, ""));
             Path loaded = work.resolve("loaded");
@@ -75,12 +76,9 @@ class SftpConnectionsTest {
     void oneConnectionCarriesEveryChannelWhenConfiguredSo() throws Exception {
         Path source = tree(24);
         try (MinaSftpServer server = server().start(0);
-                InProcessDriver driver = new InProcessDriver(
-                        new SftpDriver(),
-                        work.resolve("p/socket"),
-                        configuration(
-                                server,
-                                "connections: 1\nchannelsInFlight: 4\ntransfer: {filesInFlight: 8, maxAttempts: 3, initialBackoff: 100ms}\n"))) {
+                InProcessDriver driver = driver(
+                        server,
+                        "connections: 1\nchannelsInFlight: 4\ntransfer: {filesInFlight: 8, maxAttempts: 3, initialBackoff: 100ms}\n")) {
             ArtifactClient client = new ArtifactClient(driver.socket(), "sftp");
             assertThat(client.save(source, client.artifact("", "run/tree"))).isEqualTo(new Reply(true, ""));
             assertThat(server.sessionsOpened()).isEqualTo(1);
@@ -91,13 +89,10 @@ class SftpConnectionsTest {
     void aServerThatRefusesAnotherConnectionGetsAnErrorNamingTheSetting() throws Exception {
         Path source = tree(16);
         try (MinaSftpServer server = server().limitSessionsPerUser(1).start(0);
-                InProcessDriver driver = new InProcessDriver(
-                        new SftpDriver(),
-                        work.resolve("p/socket"),
-                        configuration(
-                                server,
-                                "connections: 2\nchannelsInFlight: 2\n"
-                                        + "transfer: {filesInFlight: 4, maxAttempts: 2, initialBackoff: 10ms}\n"))) {
+                InProcessDriver driver = driver(
+                        server,
+                        "connections: 2\nchannelsInFlight: 2\n"
+                                + "transfer: {filesInFlight: 4, maxAttempts: 2, initialBackoff: 10ms}\n")) {
             ArtifactClient client = new ArtifactClient(driver.socket(), "sftp");
             Reply refused = client.save(source, client.artifact("", "run/tree"));
             assertThat(refused.success()).isFalse();
