@@ -6,17 +6,31 @@ import dev.argoartifact.bench.Rclone;
 import dev.argoartifact.bench.SideBySide;
 import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.transfer.s3.S3TransferManager;
+import software.amazon.awssdk.transfer.s3.model.DownloadFileRequest;
+import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
 
 /**
  * The s3 driver against rclone (Debian package), side by side in one run, on one S3Proxy: Save and
  * Load of one large file (both with 8 MiB parts, 8 at once), then a directory of small files with
- * 16 in flight each (rclone --transfers 16), and the driver made serial. Run with
- * {@code bin/bench s3}.
+ * 16 in flight each (rclone --transfers 16), and the driver made serial; then the large file
+ * against the SDK's own S3TransferManager. Run with {@code bin/bench s3 [MiB] [rounds] [small files] [--rtt MS]}.
  */
 public final class S3Benchmark {
     private S3Benchmark() {}
@@ -67,6 +81,9 @@ public final class S3Benchmark {
                         },
                         round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
                 bench.report(sizeMib, "rclone", "rclone copyto (up)", "rclone copyto (down)");
+                if (a.rounds() > 0) {
+                    againstTransferManager(client, endpoint, source, work, a);
+                }
 
                 Measure.smallFilesAgainstPeer(
                         client,
@@ -80,5 +97,86 @@ public final class S3Benchmark {
                         a.distance());
             }
         }
+    }
+
+    /**
+     * The same file against the SDK's own S3TransferManager on its Java multipart client (8 MiB
+     * parts like the driver's, the client's default concurrency), as an expert would write it for
+     * an S3-compatible store (checksums when required). Downloads go through a client without
+     * multipart: the multipart one reads by part number, which S3Proxy does not serve (HTTP 501).
+     */
+    private static void againstTransferManager(
+            ArtifactClient client, String endpoint, Path source, Path work, SideBySide.Arguments a) throws Exception {
+        try (S3AsyncClient multipart = asyncClient(endpoint, true);
+                S3AsyncClient plain = asyncClient(endpoint, false);
+                S3TransferManager uploads =
+                        S3TransferManager.builder().s3Client(multipart).build();
+                S3TransferManager downloads =
+                        S3TransferManager.builder().s3Client(plain).build()) {
+            SideBySide bench = SideBySide.titled(
+                    a.rounds(),
+                    "s3 driver vs the AWS SDK's S3TransferManager (Java multipart client, 8 MiB parts; one-stream downloads) %s, %d MiB, %d rounds (medians)",
+                    a.distance(),
+                    a.sizeMib(),
+                    a.rounds());
+            bench.run(
+                    round -> {
+                        String key = "sdk-" + round;
+                        Measure.syncDisks();
+                        long t = System.nanoTime();
+                        uploads.uploadFile(UploadFileRequest.builder()
+                                        .putObjectRequest(r -> r.bucket("bench").key(key))
+                                        .source(source)
+                                        .build())
+                                .completionFuture()
+                                .join();
+                        bench.baselineUp.add(Measure.secondsSince(t));
+                        Path fetched = work.resolve("sdk-" + round + ".bin");
+                        Measure.syncDisks();
+                        t = System.nanoTime();
+                        downloads
+                                .downloadFile(DownloadFileRequest.builder()
+                                        .getObjectRequest(r -> r.bucket("bench").key(key))
+                                        .destination(fetched)
+                                        .build())
+                                .completionFuture()
+                                .join();
+                        bench.baselineDown.add(Measure.secondsSince(t));
+                        if (round == 0 && !TestData.sha256(fetched).equals(TestData.sha256(source))) {
+                            throw new IllegalStateException("the SDK's download differs");
+                        }
+                        Files.delete(fetched);
+                    },
+                    round -> Measure.driverRound(client, "", source, work, round + 100, bench.save, bench.load));
+            bench.report(a.sizeMib(), "S3TransferManager", "SDK uploadFile", "SDK downloadFile");
+        }
+    }
+
+    private static S3AsyncClient asyncClient(String endpoint, boolean multipart) {
+        return S3AsyncClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
+                // S3Proxy answers HTTP 501 to the x-amz-mp-object-size header that the multipart
+                // client adds to CompleteMultipartUpload, and to aws-chunked bodies.
+                .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public SdkHttpRequest modifyHttpRequest(
+                            Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+                        return context.httpRequest().toBuilder()
+                                .removeHeader("x-amz-mp-object-size")
+                                .build();
+                    }
+                }))
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .chunkedEncodingEnabled(false)
+                        .build())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .multipartEnabled(multipart)
+                .multipartConfiguration(m -> m.minimumPartSizeInBytes(8L << 20).thresholdInBytes(8L << 20))
+                .build();
     }
 }
