@@ -168,6 +168,10 @@ class SftpSecurityTest {
         assertThat(save(config(passwordAuth(password) + "\nchannelsInFlight: 9", known), "k")
                         .error())
                 .contains("field 'channelsInFlight' may be at most 8 in a workflow's configuration");
+        // A workflow cannot open more SSH connections to the server than the operator's default.
+        assertThat(save(config(passwordAuth(password) + "\nconnections: 3", known), "k")
+                        .error())
+                .contains("field 'connections' may be at most 2 in a workflow's configuration");
         assertThat(save(config("password: " + password, known), "k").error())
                 .contains("field 'password' must be a secret reference")
                 .doesNotContain(password);
