@@ -42,13 +42,13 @@ public record Rclone(Map<String, String> settings) {
             }
 
             @Override
-            public double upload(Path tree, String name) throws Exception {
-                return run("copy", tree.toString(), "remote:" + remoteBase + "/" + name);
+            public void upload(Path tree, String name) throws Exception {
+                run("copy", tree.toString(), "remote:" + remoteBase + "/" + name);
             }
 
             @Override
-            public double download(String name, Path target) throws Exception {
-                return run("copy", "remote:" + remoteBase + "/" + name, target.toString());
+            public void download(String name, Path target) throws Exception {
+                run("copy", "remote:" + remoteBase + "/" + name, target.toString());
             }
         };
     }
