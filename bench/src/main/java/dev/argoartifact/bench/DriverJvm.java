@@ -31,8 +31,14 @@ public final class DriverJvm implements AutoCloseable {
         Path socket = work.resolve("plugin/socket");
         // -Dbench.driverJvmExtra="-XX:StartFlightRecording=filename=/tmp/driver.jfr" profiles the driver.
         String extra = System.getProperty("bench.driverJvmExtra", "").trim();
+        jvmOptions = new ArrayList<>(jvmOptions);
+        // As the images run it: their collector (G1 would give each 2 MiB buffer three 1 MiB
+        // regions of a small heap), and a driver out of memory ends, failing the call, not hanging.
+        if (jvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+            jvmOptions.add(0, "-XX:+UseSerialGC");
+        }
+        jvmOptions.add("-XX:+ExitOnOutOfMemoryError");
         if (!extra.isEmpty()) {
-            jvmOptions = new ArrayList<>(jvmOptions);
             jvmOptions.addAll(List.of(extra.split("\\s+", -1)));
         }
         Process process = new JavaDriverLauncher(

@@ -1,5 +1,6 @@
 package dev.argoartifact.bench;
 
+import dev.argoartifact.common.transfer.TransferSettings;
 import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
 import dev.argoartifact.conformance.client.ArtifactClient.Reply;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /** What every side-by-side benchmark needs: timing, medians, a clean disk state, and rows. */
@@ -169,36 +171,46 @@ public final class Measure {
     }
 
     /**
-     * The small-files table of issue #19: a tree of {@code files} files of 16 KiB saved and loaded
-     * one after another ({@code serial}), with the driver's defaults ({@code parallel}) and by
-     * {@code peer}; per direction both ratios, the driver's CPU seconds per GiB in parallel, and
+     * The small-files table of issue #19: a tree of {@code a.smallFiles()} files of 16 KiB saved
+     * and loaded one after another ({@code inFlight} of 1), with the driver's defaults and by
+     * {@code peer} with as many files in flight as the driver's default; per direction both ratios, the driver's CPU seconds per GiB in parallel, and
      * for the driver's and the peer's runs the CPU seconds of the backend's process and of the
      * whole machine (driver or peer, backend and proxy share two CPUs: near 100 % busy, a figure
      * measures this machine, and the CPU seconds say which side costs more). The peer goes second
      * on Save and first on Load. A pid of 0 is unknown (a driver inside the benchmark's JVM); a
      * backend in the benchmark's own JVM also counts the peer's work when the peer runs there.
+     * With {@code --sweep}, {@link InFlightSweep} runs instead: {@code inFlight} turns a number of
+     * files in flight into the driver's configuration.
      */
     public static void smallFilesAgainstPeer(
             ArtifactClient client,
             long driverPid,
             long backendPid,
             Path work,
-            int files,
-            String serial,
-            String parallel,
+            SideBySide.Arguments a,
+            IntFunction<String> inFlight,
             DirectoryPeer peer,
             String distance)
             throws Exception {
+        int files = a.smallFiles();
         if (files == 0) {
             return;
         }
+        if (a.sweep() != null) {
+            InFlightSweep.run(client, work, files, inFlight, peer, a.roundTrip(), a.sweep());
+            return;
+        }
+        String serial = inFlight.apply(1);
+        String parallel = "";
+        int peerInFlight = TransferSettings.defaults().filesInFlight();
         Path tree = smallFiles(work.resolve("small"), files);
         double gib = files * 16.0 / (1 << 20);
         Usage serialSave = measure(0, 0, () -> check(client.save(tree, client.artifact(serial, "small-serial"))));
         Usage save = measure(
                 driverPid, backendPid, () -> check(client.save(tree, client.artifact(parallel, "small-parallel"))));
-        Usage peerSave = measure(0, backendPid, () -> peer.upload(tree, "small-peer"));
-        Usage peerLoad = measure(0, backendPid, () -> peer.download("small-peer", work.resolve("small-peer-in")));
+        Usage peerSave = measure(0, backendPid, () -> peer.upload(tree, "small-peer", peerInFlight));
+        Usage peerLoad =
+                measure(0, backendPid, () -> peer.download("small-peer", work.resolve("small-peer-in"), peerInFlight));
         Usage load = measure(
                 driverPid,
                 backendPid,
@@ -217,9 +229,9 @@ public final class Measure {
                 Locale.ROOT,
                 "  |      | driver, defaults | driver serial | parallel/serial | %s | vs peer | driver CPU s/GiB"
                         + " | backend CPU: driver run | peer run | machine CPU: driver run | peer run |%n",
-                peer.name());
-        tableRow("Save", save, serialSave, peerSave, peer.name().length(), gib);
-        tableRow("Load", load, serialLoad, peerLoad, peer.name().length(), gib);
+                peer.name(peerInFlight));
+        tableRow("Save", save, serialSave, peerSave, peer.name(peerInFlight).length(), gib);
+        tableRow("Load", load, serialLoad, peerLoad, peer.name(peerInFlight).length(), gib);
     }
 
     private static void tableRow(String op, Usage parallel, Usage serial, Usage peer, int peerWidth, double gib) {
@@ -285,6 +297,9 @@ public final class Measure {
             int rounds,
             java.util.function.LongFunction<String> withMaxUnflushedBytes)
             throws IOException, InterruptedException {
+        if (rounds == 0) {
+            return;
+        }
         System.out.printf(
                 Locale.ROOT,
                 "Load keeping at most 16 MiB unflushed (the default under a memory limit)"

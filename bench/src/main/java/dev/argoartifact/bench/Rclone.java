@@ -11,14 +11,18 @@ import java.util.Map;
 /**
  * rclone (Debian package), the peer users pick for many stores, with one remote named
  * {@code remote:} configured through the environment (no config file), moving 16 files at once as
- * the drivers do by default.
+ * the drivers do by default, or as many as a directory peer is asked to.
  *
  * @param settings the remote's options ({@code type}, {@code host}, {@code chunk_size}, ...)
  */
 public record Rclone(Map<String, String> settings) {
     /** Runs one command ({@code copy}, {@code copyto} and their paths) and returns its seconds. */
     public double run(String... command) throws Exception {
-        List<String> line = new ArrayList<>(List.of("rclone", "--transfers", "16"));
+        return run(16, command);
+    }
+
+    private double run(int transfers, String... command) throws Exception {
+        List<String> line = new ArrayList<>(List.of("rclone", "--transfers", String.valueOf(transfers)));
         line.addAll(List.of(command));
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
         builder.environment().remove("AWS_CA_BUNDLE"); // rclone's HTTP transport refuses a custom bundle
@@ -38,17 +42,22 @@ public record Rclone(Map<String, String> settings) {
         return new DirectoryPeer() {
             @Override
             public String name() {
-                return "rclone --transfers 16";
+                return "rclone";
             }
 
             @Override
-            public void upload(Path tree, String name) throws Exception {
-                run("copy", tree.toString(), "remote:" + remoteBase + "/" + name);
+            public String name(int inFlight) {
+                return "rclone --transfers " + inFlight;
             }
 
             @Override
-            public void download(String name, Path target) throws Exception {
-                run("copy", "remote:" + remoteBase + "/" + name, target.toString());
+            public void upload(Path tree, String name, int inFlight) throws Exception {
+                run(inFlight, "copy", tree.toString(), "remote:" + remoteBase + "/" + name);
+            }
+
+            @Override
+            public void download(String name, Path target, int inFlight) throws Exception {
+                run(inFlight, "copy", "remote:" + remoteBase + "/" + name, target.toString());
             }
         };
     }

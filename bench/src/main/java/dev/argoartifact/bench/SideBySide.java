@@ -28,6 +28,7 @@ public final class SideBySide {
      * The command-line arguments every {@code bin/bench DRIVER [MiB] [rounds] [small files] [--rtt MS]}
      * takes. With {@code --rtt}, a benchmark reaches its backend {@link #through} a {@link TcpProxy}
      * that adds half the round trip each way; 10 ms by default, 0 for the backend on loopback.
+     * With {@code --sweep CSV}, the small-files part is {@link InFlightSweep}'s instead of the table.
      */
     public static final class Arguments {
         static final Duration DEFAULT_ROUND_TRIP = Duration.ofMillis(10);
@@ -36,13 +37,15 @@ public final class SideBySide {
         private final int rounds;
         private final int smallFiles;
         private final Duration roundTrip;
+        private final Path sweep;
         private final List<TcpProxy> proxies = new ArrayList<>();
 
-        Arguments(long sizeMib, int rounds, int smallFiles, Duration roundTrip) {
+        Arguments(long sizeMib, int rounds, int smallFiles, Duration roundTrip, Path sweep) {
             this.sizeMib = sizeMib;
             this.rounds = rounds;
             this.smallFiles = smallFiles;
             this.roundTrip = roundTrip;
+            this.sweep = sweep;
         }
 
         public static Arguments parse(String[] args, int defaultRounds) {
@@ -54,11 +57,18 @@ public final class SideBySide {
                 roundTrip = Duration.ofMillis(Long.parseLong(positional.get(rtt + 1)));
                 positional.subList(rtt, rtt + 2).clear();
             }
+            Path sweep = null;
+            int csv = positional.indexOf("--sweep");
+            if (csv >= 0) {
+                sweep = Path.of(positional.get(csv + 1));
+                positional.subList(csv, csv + 2).clear();
+            }
             return new Arguments(
                     positional.size() > 0 ? Long.parseLong(positional.get(0)) : 1024,
                     positional.size() > 1 ? Integer.parseInt(positional.get(1)) : defaultRounds,
                     positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 2000,
-                    roundTrip);
+                    roundTrip,
+                    sweep);
         }
 
         public long sizeMib() {
@@ -75,6 +85,11 @@ public final class SideBySide {
 
         public Duration roundTrip() {
             return roundTrip;
+        }
+
+        /** The CSV file that {@link InFlightSweep} adds its rows to, or null for the table. */
+        public Path sweep() {
+            return sweep;
         }
 
         /** The port to reach a loopback backend on: its own, or a proxy's that adds the round trip. */
@@ -129,11 +144,13 @@ public final class SideBySide {
 
     /**
      * A comparison of {@code rounds} rounds that starts by printing what it compares
-     * ({@link String#format}, root locale).
+     * ({@link String#format}, root locale); with no rounds, it prints nothing at all.
      */
     @FormatMethod
     public static SideBySide titled(int rounds, @FormatString String format, Object... args) {
-        System.out.println(String.format(Locale.ROOT, format, args));
+        if (rounds > 0) {
+            System.out.println(String.format(Locale.ROOT, format, args));
+        }
         return new SideBySide(rounds);
     }
 
@@ -154,6 +171,9 @@ public final class SideBySide {
 
     /** Four rows: the baseline's upload and download, then the driver's Save and Load with ratios. */
     public void report(double mib, String baseline, String upName, String downName) {
+        if (rounds == 0) {
+            return;
+        }
         Measure.row(upName, Measure.median(baselineUp), mib, 0, baseline);
         Measure.row(downName, Measure.median(baselineDown), mib, 0, baseline);
         Measure.row("driver Save", Measure.median(save), mib, Measure.median(baselineUp), baseline);

@@ -71,7 +71,9 @@ public final class AzureBenchmark {
 
         List<String> jvm =
                 List.of(System.getProperty("bench.driverJvm", "-Xmx256m").split("[\\s,]+"));
-        try (DriverJvm driver = DriverJvm.start("azure", configuration, work, jvm)) {
+        // The operator's: workflows may ask for up to 64 files in flight (bin/bench azure plot).
+        String operator = configuration + "policy: {authorMaxima: {transfer.filesInFlight: '64'}}\n";
+        try (DriverJvm driver = DriverJvm.start("azure", operator, work, jvm)) {
             ArtifactClient client = driver.client();
             Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 9);
             // The first side alternates: Azurite reclaims deleted data lazily, which slows whatever
@@ -113,10 +115,12 @@ public final class AzureBenchmark {
                     },
                     round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
             bench.report(sizeMib, "the SDK", "SDK uploadFromFile", "SDK downloadToFile");
-            System.out.printf(
-                    Locale.ROOT,
-                    "  driver peak resident memory (VmHWM) after the large transfers: %d MiB%n",
-                    peakRssMib(driver.pid()));
+            if (rounds > 0) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "  driver peak resident memory (VmHWM) after the large transfers: %d MiB%n",
+                        peakRssMib(driver.pid()));
+            }
 
             if (a.smallFiles() > 0) {
                 Measure.smallFilesAgainstPeer(
@@ -124,9 +128,8 @@ public final class AzureBenchmark {
                         driver.pid(),
                         azurite.pid(),
                         work,
-                        a.smallFiles(),
-                        "transfer: {filesInFlight: 1}\n",
-                        "",
+                        a,
+                        n -> "transfer: {filesInFlight: " + n + "}\n",
                         new SdkDirectories(sdkBuilder.buildAsyncClient().getBlobContainerAsyncClient("bench")),
                         a.distance());
             }
@@ -135,19 +138,17 @@ public final class AzureBenchmark {
 
     /**
      * The SDK moving a directory as an expert would: the async client, one request per small file
-     * (uploadFromFile and downloadToFile below their single-request size), 16 in flight as the
-     * driver's default, the listing included in the download as it is in a Load.
+     * (uploadFromFile and downloadToFile below their single-request size), as many in flight as
+     * asked, the listing included in the download as it is in a Load.
      */
     private record SdkDirectories(BlobContainerAsyncClient container) implements DirectoryPeer {
-        private static final int IN_FLIGHT = 16;
-
         @Override
         public String name() {
-            return "Azure SDK, 16 in flight";
+            return "Azure SDK";
         }
 
         @Override
-        public void upload(Path tree, String name) throws Exception {
+        public void upload(Path tree, String name, int inFlight) throws Exception {
             List<Path> files = Measure.filesUnder(tree);
             Flux.fromIterable(files)
                     .flatMap(
@@ -155,12 +156,12 @@ public final class AzureBenchmark {
                                     .getBlobAsyncClient(name + "/"
                                             + tree.relativize(f).toString().replace('\\', '/'))
                                     .uploadFromFile(f.toString(), true),
-                            IN_FLIGHT)
+                            inFlight)
                     .blockLast();
         }
 
         @Override
-        public void download(String name, Path target) throws Exception {
+        public void download(String name, Path target, int inFlight) throws Exception {
             container
                     .listBlobs(new ListBlobsOptions().setPrefix(name + "/"))
                     .flatMap(
@@ -175,7 +176,7 @@ public final class AzureBenchmark {
                                         .getBlobAsyncClient(item.getName())
                                         .downloadToFile(file.toString());
                             },
-                            IN_FLIGHT)
+                            inFlight)
                     .blockLast();
         }
     }

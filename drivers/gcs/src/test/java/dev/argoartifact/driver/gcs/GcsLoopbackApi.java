@@ -77,6 +77,14 @@ final class GcsLoopbackApi implements AutoCloseable {
     private record MultipartUpload(String name, Map<Integer, Path> parts) {}
 
     private final Map<String, MultipartUpload> multipartUploads = new ConcurrentHashMap<>();
+
+    /** Time spent joining completed multipart uploads' parts into one file, a copy GCS does not make. */
+    private final java.util.concurrent.atomic.AtomicLong joiningNanos = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Seconds spent so far joining the parts of completed multipart uploads (benchmarks subtract it). */
+    double joiningSeconds() {
+        return joiningNanos.get() / 1e9;
+    }
     /** Object names whose deletes this server refuses with 403, as a bucket policy would. */
     private final List<String> undeletable = new CopyOnWriteArrayList<>();
 
@@ -361,6 +369,7 @@ final class GcsLoopbackApi implements AutoCloseable {
             exchange.close();
         } else if (method.equals("POST") && upload != null) {
             String completion = new String(requestBody(exchange).readAllBytes(), StandardCharsets.UTF_8);
+            long joining = System.nanoTime();
             Path data = Files.createTempFile(objects, "completed-", ".part");
             try (OutputStream out = Files.newOutputStream(data)) {
                 java.util.regex.Matcher number = java.util.regex.Pattern.compile("<PartNumber>(\\d+)</PartNumber>")
@@ -373,6 +382,7 @@ final class GcsLoopbackApi implements AutoCloseable {
             for (Path part : upload.parts().values()) {
                 Files.deleteIfExists(part);
             }
+            joiningNanos.addAndGet(System.nanoTime() - joining);
             finalize(upload.name(), data);
             respondXml(
                     exchange,

@@ -43,7 +43,7 @@ public final class HdfsBenchmark {
             String operator = hdfs.configuration(
                             "/bench",
                             "blockSize: " + (64L << 20),
-                            "policy: {authorMaxima: {transfer.maxUnflushedBytes: '0'}}")
+                            "policy: {authorMaxima: {transfer.maxUnflushedBytes: '0', transfer.filesInFlight: '64'}}")
                     .replace("127.0.0.1:" + hdfs.port(), "127.0.0.1:" + nameNode);
             String configuration = "";
             Configuration conf = new Configuration();
@@ -97,9 +97,8 @@ public final class HdfsBenchmark {
                             driver.pid(),
                             ProcessHandle.current().pid(),
                             work,
-                            a.smallFiles(),
-                            "transfer: {filesInFlight: 1}",
-                            "",
+                            a,
+                            n -> "transfer: {filesInFlight: " + n + "}",
                             new HadoopShell(conf, user),
                             "NameNode " + a.distance());
                 }
@@ -107,21 +106,26 @@ public final class HdfsBenchmark {
         }
     }
 
-    /** Hadoop's shell, {@code hdfs dfs -put/-get -t 16}, run in this JVM as the driver's user. */
+    /** Hadoop's shell, {@code hdfs dfs -put/-get -t N}, run in this JVM as the driver's user. */
     private record HadoopShell(Configuration conf, UserGroupInformation user) implements DirectoryPeer {
         @Override
         public String name() {
-            return "hdfs dfs -put/-get -t 16";
+            return "hdfs dfs -put/-get";
         }
 
         @Override
-        public void upload(Path tree, String name) throws Exception {
-            shell("-put", "-t", "16", tree.toString(), "/bench/" + name);
+        public String name(int inFlight) {
+            return "hdfs dfs -put/-get -t " + inFlight;
         }
 
         @Override
-        public void download(String name, Path target) throws Exception {
-            shell("-get", "-t", "16", "/bench/" + name, target.toString());
+        public void upload(Path tree, String name, int inFlight) throws Exception {
+            shell("-put", "-t", String.valueOf(inFlight), tree.toString(), "/bench/" + name);
+        }
+
+        @Override
+        public void download(String name, Path target, int inFlight) throws Exception {
+            shell("-get", "-t", String.valueOf(inFlight), "/bench/" + name, target.toString());
         }
 
         private void shell(String... args) throws Exception {

@@ -42,7 +42,6 @@ public final class S3Benchmark {
     private static void run(Path work, SideBySide.Arguments a) throws Exception {
         long sizeMib = a.sizeMib();
         int rounds = a.rounds();
-        int smallFiles = a.smallFiles();
         try (S3ProxyServer server = new S3ProxyServer(work).start();
                 S3Client admin = server.admin()) {
             admin.createBucket(r -> r.bucket("bench"));
@@ -58,7 +57,8 @@ public final class S3Benchmark {
                     "upload_concurrency", "8"));
             Path secret = Files.writeString(work.resolve("secret-access-key"), S3ProxyServer.SECRET_KEY);
             String operator = "endpoint: " + endpoint + "\npathStyle: true\nbucket: bench\naccessKeyId: "
-                    + S3ProxyServer.ACCESS_KEY + "\nsecretAccessKey: {file: " + secret + "}\n";
+                    + S3ProxyServer.ACCESS_KEY + "\nsecretAccessKey: {file: " + secret + "}\n"
+                    + "policy: {authorMaxima: {transfer.filesInFlight: '64'}}\n";
             try (DriverJvm driver = DriverJvm.start("s3", operator, work, List.of("-Xmx256m"))) {
                 ArtifactClient client = driver.client();
                 Path source = TestData.write(work.resolve("source.bin"), sizeMib << 20, 5);
@@ -90,9 +90,8 @@ public final class S3Benchmark {
                         driver.pid(),
                         server.pid(),
                         work,
-                        smallFiles,
-                        "transfer: {filesInFlight: 1}\n",
-                        "",
+                        a,
+                        n -> "transfer: {filesInFlight: " + n + "}\n",
                         rclone.directories("bench"),
                         a.distance());
             }

@@ -102,9 +102,10 @@ public final class SftpBenchmark {
                         driver.pid(),
                         0,
                         work,
-                        smallFiles,
-                        "connections: 1\nchannelsInFlight: 1\ntransfer: {filesInFlight: 1}\n",
-                        "",
+                        a,
+                        // Channels on as many connections as files in flight need, as a user would set.
+                        n -> "connections: " + ((n + 7) / 8) + "\nchannelsInFlight: " + Math.min(n, 8)
+                                + "\ntransfer: {filesInFlight: " + n + "}\n",
                         rclone.directories(base.toString()),
                         a.distance());
                 Path tree = Measure.smallFiles(work.resolve("small"), smallFiles);
