@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * sessions, a new session opening while every open one is busy: one connection's window and
  * cipher thread then do not cap a directory transfer. A session that dropped is replaced at the
  * next lease; when all are left idle they are closed, so connections last about as long as the
- * operations that use them.
+ * operations that use them. A channel left idle a few seconds is closed before its session:
+ * channels hold buffers (JSch's, 2 MiB each), and a configuration that moved 64 files at once
+ * should not keep 64 channels' worth of heap while the next one runs.
  *
  * @param <S> the session (one connection, authenticated once)
  * @param <C> a channel on it (one per concurrent call)
@@ -45,10 +47,13 @@ public final class ChannelPool<S, C> implements Closeable {
         void closeSession(S session);
     }
 
-    /** One session, its idle channels and how many of its channels are leased. */
+    /** A channel given back, and since when (System.nanoTime). */
+    private record Parked<C>(C channel, long since) {}
+
+    /** One session, its idle channels (the last given back on top) and how many of its channels are leased. */
     private final class Connection {
         final S session;
-        final Deque<C> idle = new ArrayDeque<>();
+        final Deque<Parked<C>> idle = new ArrayDeque<>();
         int leased;
 
         Connection(S session) {
@@ -59,6 +64,9 @@ public final class ChannelPool<S, C> implements Closeable {
     /** Sessions all left idle this long are closed: connections last about as long as operations. */
     static final Duration IDLE_CLOSE = Duration.ofSeconds(30);
 
+    /** Channels left idle this long are closed, their sessions kept: reopening one costs a round trip or two. */
+    static final Duration CHANNEL_IDLE_CLOSE = Duration.ofSeconds(3);
+
     private final Connector<S, C> connector;
     private final String sessionsField;
     private final int maxSessions;
@@ -67,6 +75,7 @@ public final class ChannelPool<S, C> implements Closeable {
     private final List<Connection> connections = new ArrayList<>();
     private final ScheduledExecutorService reaper;
     private final long idleCloseNanos;
+    private final long channelIdleCloseNanos;
     private int connecting;
     private long lastUsedNanos = System.nanoTime();
     private boolean closed;
@@ -77,19 +86,32 @@ public final class ChannelPool<S, C> implements Closeable {
      */
     public ChannelPool(
             String name, String sessionsField, int maxSessions, int channelsPerSession, Connector<S, C> connector) {
+        this(name, sessionsField, maxSessions, channelsPerSession, connector, CHANNEL_IDLE_CLOSE, IDLE_CLOSE);
+    }
+
+    /** With other idle times, for tests. */
+    ChannelPool(
+            String name,
+            String sessionsField,
+            int maxSessions,
+            int channelsPerSession,
+            Connector<S, C> connector,
+            Duration channelIdleClose,
+            Duration idleClose) {
         this.connector = connector;
         this.sessionsField = sessionsField;
         this.maxSessions = maxSessions;
         this.channelsPerSession = channelsPerSession;
         this.permits = new Semaphore(maxSessions * channelsPerSession, true);
-        this.idleCloseNanos = IDLE_CLOSE.toNanos();
+        this.idleCloseNanos = idleClose.toNanos();
+        this.channelIdleCloseNanos = channelIdleClose.toNanos();
         this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, name + "-idle");
             t.setDaemon(true);
             return t;
         });
-        long check = Math.max(1, IDLE_CLOSE.toSeconds() / 6);
-        var unused = reaper.scheduleWithFixedDelay(this::closeIfIdle, check, check, TimeUnit.SECONDS);
+        long check = Math.max(10, Math.min(channelIdleClose.toMillis(), idleClose.toMillis()) / 3);
+        var unused = reaper.scheduleWithFixedDelay(this::closeIfIdle, check, check, TimeUnit.MILLISECONDS);
     }
 
     /** A channel for one thread, waiting while all are leased; give it back with {@link Lease#close()}. */
@@ -139,7 +161,7 @@ public final class ChannelPool<S, C> implements Closeable {
                 }
                 least.leased++;
                 while (!least.idle.isEmpty()) {
-                    C channel = least.idle.pop();
+                    C channel = least.idle.pop().channel();
                     if (connector.isChannelOpen(channel)) {
                         return new Lease(least, channel);
                     }
@@ -199,7 +221,7 @@ public final class ChannelPool<S, C> implements Closeable {
         if (connector.isSessionOpen(c.session)) {
             return false;
         }
-        c.idle.forEach(connector::closeChannel);
+        c.idle.forEach(p -> connector.closeChannel(p.channel()));
         c.idle.clear();
         connector.closeSession(c.session);
         return true;
@@ -212,7 +234,7 @@ public final class ChannelPool<S, C> implements Closeable {
                 && connections.contains(from)
                 && connector.isChannelOpen(channel)
                 && connector.isSessionOpen(from.session)) {
-            from.idle.push(channel);
+            from.idle.push(new Parked<>(channel, System.nanoTime()));
         } else {
             connector.closeChannel(channel);
         }
@@ -221,15 +243,26 @@ public final class ChannelPool<S, C> implements Closeable {
     }
 
     private synchronized void closeIfIdle() {
+        long now = System.nanoTime();
         boolean busy = connecting > 0 || connections.stream().anyMatch(c -> c.leased > 0);
-        if (!connections.isEmpty() && !busy && System.nanoTime() - lastUsedNanos > idleCloseNanos) {
+        if (!connections.isEmpty() && !busy && now - lastUsedNanos > idleCloseNanos) {
             closeAll();
+            return;
+        }
+        for (Connection c : connections) {
+            c.idle.removeIf(p -> {
+                boolean stale = now - p.since() > channelIdleCloseNanos;
+                if (stale) {
+                    connector.closeChannel(p.channel());
+                }
+                return stale;
+            });
         }
     }
 
     private void closeAll() {
         for (Connection c : connections) {
-            c.idle.forEach(connector::closeChannel);
+            c.idle.forEach(p -> connector.closeChannel(p.channel()));
             c.idle.clear();
             connector.closeSession(c.session);
         }

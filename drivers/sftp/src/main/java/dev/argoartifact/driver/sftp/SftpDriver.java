@@ -20,7 +20,8 @@ public final class SftpDriver extends ArtifactDriver<SftpConfiguration> {
         return new SftpStorage(
                 new ChannelPool<>("sftp-" + endpoint, "connections", c.connections(), c.channelsInFlight(), connector),
                 endpoint,
-                c.basePath());
+                c.basePath(),
+                c.bulkRequests());
     }
 
     @Override

@@ -2,12 +2,14 @@ package dev.argoartifact.driver.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.argoartifact.bench.DriverJvm;
 import dev.argoartifact.conformance.InProcessDriver;
 import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
 import dev.argoartifact.conformance.client.ArtifactClient.Reply;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +102,34 @@ class SftpConnectionsTest {
                     .contains("127.0.0.1:" + server.port())
                     .contains("with 1 already open: lower 'connections' if the server limits connections per user")
                     .doesNotContain(PASSWORD);
+        }
+    }
+
+    /**
+     * JSch gives each channel a pipe of bulkRequests packets (2 MiB) when it opens: 64 files in
+     * flight on 8 connections of 8 channels need 128 MiB of them. In a 96 MiB heap the runtime must
+     * start fewer at once instead of running out of memory (which ended the driver here).
+     */
+    @Test
+    void manyFilesInFlightOnManyConnectionsFitASmallHeap() throws Exception {
+        Path source = tree(256);
+        String tuning = "connections: 8\nchannelsInFlight: 8\ntransfer: {filesInFlight: 64}\n";
+        try (MinaSftpServer server = server().start(0);
+                DriverJvm driver = DriverJvm.start(
+                        "sftp",
+                        configuration(
+                                server, "policy: {authorMaxima: {connections: '8', transfer.filesInFlight: '64'}}\n"),
+                        work,
+                        List.of("-Xmx96m"))) {
+            ArtifactClient client = driver.client();
+            assertThat(client.save(source, client.artifact(tuning, "run/many"))).isEqualTo(new Reply(true, ""));
+            Path loaded = work.resolve("loaded");
+            assertThat(client.load(client.artifact(tuning, "run/many"), loaded)).isEqualTo(new Reply(true, ""));
+            for (int i = 0; i < 256; i += 17) {
+                assertThat(TestData.sha256(loaded.resolve("f" + i + ".bin")))
+                        .isEqualTo(TestData.sha256(source.resolve("f" + i + ".bin")));
+            }
+            assertThat(server.mostOpenAtOnce()).as("connections used at once").isGreaterThan(2);
         }
     }
 }
