@@ -2,8 +2,15 @@
 # Order: $JAVA_HOME if it is 21+, then Temurin 25 where Debian/Adoptium put it, then any JDK in
 # /usr/lib/jvm, then `java` on the PATH.
 
+# From the JDK's release file, without starting a JVM (each start costs the tools' own start-up);
+# by asking the JVM only where a JDK has no such file.
 java_major() {
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1
+  local version
+  version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null)
+  if [ -z "$version" ]; then
+    version=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1)
+  fi
+  echo "$version"
 }
 
 pick_java_home() {

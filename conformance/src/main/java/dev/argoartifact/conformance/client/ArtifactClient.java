@@ -58,6 +58,19 @@ public final class ArtifactClient {
     /** Argo's saveStreamChunkSize. */
     public static final int SAVE_STREAM_CHUNK_BYTES = 2 * 1024 * 1024;
 
+    /**
+     * grpc-netty asks every channel for SO_KEEPALIVE, which a Unix socket has not: Netty then warns
+     * on each call. Held here, as java.util.logging keeps loggers only weakly.
+     */
+    @SuppressWarnings("UnusedVariable") // held, never read: the level lasts while the logger lives
+    private static final java.util.logging.Logger BOOTSTRAP_WARNINGS = quiet("io.grpc.netty.shaded.io.netty.bootstrap");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
+    }
+
     private static final EventLoopGroup EVENT_LOOP = new MultiThreadIoEventLoopGroup(
             2,
             r -> {
@@ -131,6 +144,15 @@ public final class ArtifactClient {
         public boolean ok() {
             return error.isEmpty();
         }
+    }
+
+    /**
+     * Stops the event loop every client shares, for a tool about to exit: an exiting JVM waits up to
+     * 300 ms for threads blocked in native calls, as the loop's idle selectors are. No client works
+     * afterwards.
+     */
+    public static void stopSharedEventLoop() {
+        EVENT_LOOP.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
 
     private <T> T withChannel(Function<ManagedChannel, T> call) {
