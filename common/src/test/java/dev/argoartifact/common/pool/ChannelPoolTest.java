@@ -62,11 +62,16 @@ class ChannelPoolTest {
         }
     }
 
+    private static ChannelPool<Integer, Integer> pool(
+            Counting connector, int sessions, int channels, Duration channelIdle, Duration sessionIdle) {
+        return new ChannelPool<>("test", "connections", sessions, channels, connector, channelIdle, sessionIdle);
+    }
+
     @Test
     void idleChannelsCloseWhileTheirSessionStays() throws Exception {
         Counting connector = new Counting();
-        try (ChannelPool<Integer, Integer> pool = new ChannelPool<>(
-                "test", "connections", 1, 4, connector, Duration.ofMillis(200), Duration.ofMinutes(1))) {
+        try (ChannelPool<Integer, Integer> pool =
+                pool(connector, 1, 4, Duration.ofMillis(200), Duration.ofMinutes(1))) {
             List<ChannelPool<Integer, Integer>.Lease> leases = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 leases.add(pool.lease());
@@ -90,8 +95,8 @@ class ChannelPoolTest {
     @Test
     void aChannelInUseIsNeverClosedAndTheLastGivenBackIsReusedFirst() throws Exception {
         Counting connector = new Counting();
-        try (ChannelPool<Integer, Integer> pool = new ChannelPool<>(
-                "test", "connections", 1, 4, connector, Duration.ofMillis(200), Duration.ofMinutes(1))) {
+        try (ChannelPool<Integer, Integer> pool =
+                pool(connector, 1, 4, Duration.ofMillis(200), Duration.ofMinutes(1))) {
             ChannelPool<Integer, Integer>.Lease held = pool.lease();
             ChannelPool<Integer, Integer>.Lease first = pool.lease();
             ChannelPool<Integer, Integer>.Lease second = pool.lease();
@@ -109,8 +114,8 @@ class ChannelPoolTest {
     @Test
     void sessionsCloseWhenThePoolIsLeftIdle() throws Exception {
         Counting connector = new Counting();
-        try (ChannelPool<Integer, Integer> pool = new ChannelPool<>(
-                "test", "connections", 2, 1, connector, Duration.ofMinutes(1), Duration.ofMillis(300))) {
+        try (ChannelPool<Integer, Integer> pool =
+                pool(connector, 2, 1, Duration.ofMinutes(1), Duration.ofMillis(300))) {
             ChannelPool<Integer, Integer>.Lease a = pool.lease();
             ChannelPool<Integer, Integer>.Lease b = pool.lease();
             assertThat(connector.openSessions).hasSize(2);

@@ -11,6 +11,7 @@ import dev.argoartifact.common.storage.ListedReads;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.ObjectNotFoundException;
 import dev.argoartifact.common.storage.StagedWrites;
+import dev.argoartifact.common.storage.StorageLimits;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
     private final String base;
     private final String baseField;
     private final boolean cacheDirectories;
+    private final StorageLimits limits;
     /** Directories known to be real (not links) below the base; forgotten when one turns out missing. */
     private final Set<String> realDirectories = ConcurrentHashMap.newKeySet();
     /** Staged files a failure kept us from removing; tried again at the next write. */
@@ -58,11 +60,18 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
      * @param basePath the absolute directory below which every key lives
      * @param cacheDirectories whether to remember directories found real, saving a round trip per
      *     level on remote filesystems; local ones check each time, where a check costs microseconds
+     * @param limits what one transfer holds of the heap (a client's buffers per open file)
      */
-    protected FileSystemStorage(String baseField, String basePath, boolean cacheDirectories) {
+    protected FileSystemStorage(String baseField, String basePath, boolean cacheDirectories, StorageLimits limits) {
         this.baseField = baseField;
         this.base = BasePath.normalize(basePath);
         this.cacheDirectories = cacheDirectories;
+        this.limits = limits;
+    }
+
+    @Override
+    public final StorageLimits limits() {
+        return limits;
     }
 
     // ------------------------------------------------------------------ the primitives

@@ -54,7 +54,7 @@ final class HdfsStorage extends FileSystemStorage {
     private final HadoopLogin login;
 
     HdfsStorage(DistributedFileSystem fs, HadoopLogin login, String basePath) {
-        super("basePath", basePath, true);
+        super("basePath", basePath, true, limits(fs));
         this.fs = fs;
         this.login = login;
     }
@@ -176,8 +176,7 @@ final class HdfsStorage extends FileSystemStorage {
      * 80 MiB for sixteen files, which ran a 256 MiB container's heap out), beside its copy buffer.
      * Read from the configuration, so hadoopConfig's tuning counts.
      */
-    @Override
-    public StorageLimits limits() {
+    private static StorageLimits limits(DistributedFileSystem fs) {
         long packet = fs.getConf().getLong(DFS_CLIENT_WRITE_PACKET_SIZE_KEY, DFS_CLIENT_WRITE_PACKET_SIZE_DEFAULT);
         long packets = fs.getConf().getLong(Write.MAX_PACKETS_IN_FLIGHT_KEY, Write.MAX_PACKETS_IN_FLIGHT_DEFAULT);
         // A packet's buffer also holds its header and checksums (4 bytes per 512).

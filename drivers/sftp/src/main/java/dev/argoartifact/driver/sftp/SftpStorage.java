@@ -25,29 +25,14 @@ import java.util.List;
  * (JSch uses it by itself), else remove-then-rename.
  */
 final class SftpStorage extends FileSystemStorage implements OffsetRangedReads {
-    /** The packet size OpenSSH and most servers give a channel; JSch buffers replies in such packets. */
-    private static final int PACKET_BYTES = 32 * 1024;
-
     private final ChannelPool<Session, ChannelSftp> channels;
     private final String endpoint;
-    private final int bulkRequests;
 
     SftpStorage(ChannelPool<Session, ChannelSftp> channels, String endpoint, String basePath, int bulkRequests) {
-        super("basePath", basePath, true);
+        // A transfer holds a channel; JSch gives each a buffer of bulkRequests 32 KiB (1 << 15) packets.
+        super("basePath", basePath, true, StorageLimits.DEFAULT.withHeapBytesPerTransfer((bulkRequests + 8L) << 15));
         this.channels = channels;
         this.endpoint = endpoint;
-        this.bulkRequests = bulkRequests;
-    }
-
-    /**
-     * A transfer holds a channel, and JSch gives each channel a pipe for bulkRequests reply packets
-     * up front (2 MiB at the default 64), beside its own packet buffers: counted, so the runtime
-     * starts only as many transfers as the heap holds (64 files in flight on 8 connections ran a
-     * 256 MiB heap out when each counted as the default 1 MiB).
-     */
-    @Override
-    public StorageLimits limits() {
-        return StorageLimits.DEFAULT.withHeapBytesPerTransfer((bulkRequests + 8L) * PACKET_BYTES);
     }
 
     /** A JSch failure as an IOException, keeping its SFTP status code. */

@@ -2,6 +2,7 @@ package dev.argoartifact.driver.volume;
 
 import dev.argoartifact.common.failure.Failure;
 import dev.argoartifact.common.storage.FileTransfers;
+import dev.argoartifact.common.storage.StorageLimits;
 import dev.argoartifact.common.storage.filesystem.FileEntry;
 import dev.argoartifact.common.storage.filesystem.FileSystemStorage;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.List;
 final class VolumeStorage extends FileSystemStorage implements FileTransfers {
     VolumeStorage(Path root) throws IOException {
         // A local check costs microseconds: directories are checked every time, never cached.
-        super("root", root.toString(), false);
+        super("root", root.toString(), false, StorageLimits.DEFAULT);
     }
 
     @Override
