@@ -266,18 +266,32 @@ public final class Measure {
             int round,
             List<Double> saves,
             List<Double> loads)
-            throws IOException, InterruptedException {
+            throws Exception {
+        List<Usage> saveUsage = new ArrayList<>();
+        List<Usage> loadUsage = new ArrayList<>();
+        driverRound(client, 0, configuration, source, work, round, saveUsage, loadUsage);
+        saves.add(saveUsage.getFirst().seconds());
+        loads.add(loadUsage.getFirst().seconds());
+    }
+
+    /** The same, adding what each step used, the driver's CPU too when {@code driverPid} is its process. */
+    public static void driverRound(
+            ArtifactClient client,
+            long driverPid,
+            String configuration,
+            Path source,
+            Path work,
+            int round,
+            List<Usage> saves,
+            List<Usage> loads)
+            throws Exception {
         String key = "driver-" + round;
         syncDisks();
-        long t = System.nanoTime();
-        check(client.save(source, client.artifact(configuration, key)));
-        saves.add(secondsSince(t));
+        saves.add(measure(driverPid, 0, () -> check(client.save(source, client.artifact(configuration, key)))));
         Path target = java.nio.file.Files.createDirectories(work.resolve("in-" + round))
                 .resolve("a.tmp");
         syncDisks();
-        t = System.nanoTime();
-        check(client.load(client.artifact(configuration, key), target));
-        loads.add(secondsSince(t));
+        loads.add(measure(driverPid, 0, () -> check(client.load(client.artifact(configuration, key), target))));
         if (round == 0 && !TestData.sha256(target).equals(TestData.sha256(source))) {
             throw new IOException("loaded file differs");
         }
