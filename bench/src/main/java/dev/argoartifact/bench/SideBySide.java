@@ -4,6 +4,7 @@ import com.google.errorprone.annotations.FormatMethod;
 import com.google.errorprone.annotations.FormatString;
 import dev.argoartifact.common.transfer.LocalTree;
 import dev.argoartifact.conformance.TcpProxy;
+import dev.argoartifact.conformance.client.ArtifactClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +159,23 @@ public final class SideBySide {
     public final List<Double> baselineDown = new ArrayList<>();
     public final List<Double> save = new ArrayList<>();
     public final List<Double> load = new ArrayList<>();
+    private final List<Measure.Usage> saveUsage = new ArrayList<>();
+    private final List<Measure.Usage> loadUsage = new ArrayList<>();
+    private long driverPid;
+
+    /**
+     * The driver's side of each round ({@link Measure#driverRound}): Save and Load of {@code source}
+     * with {@code configuration}; with the driver's process ({@code driverPid}, 0 when it runs in
+     * this JVM) the report adds its CPU seconds per GiB.
+     */
+    public Side driver(ArtifactClient client, long driverPid, String configuration, Path source, Path work) {
+        this.driverPid = driverPid;
+        return round -> {
+            Measure.driverRound(client, driverPid, configuration, source, work, round, saveUsage, loadUsage);
+            save.add(saveUsage.getLast().seconds());
+            load.add(loadUsage.getLast().seconds());
+        };
+    }
 
     public void run(Side baseline, Side driver) throws Exception {
         for (int round = 0; round < rounds; round++) {
@@ -178,5 +196,21 @@ public final class SideBySide {
         Measure.row(downName, Measure.median(baselineDown), mib, 0, baseline);
         Measure.row("driver Save", Measure.median(save), mib, Measure.median(baselineUp), baseline);
         Measure.row("driver Load", Measure.median(load), mib, Measure.median(baselineDown), baseline);
+        if (driverPid != 0 && !saveUsage.isEmpty()) {
+            double gib = mib / 1024 * rounds;
+            System.out.printf(
+                    Locale.ROOT,
+                    "  driver CPU: Save %.1f s/GiB, Load %.1f s/GiB (machine %.0f %% and %.0f %% busy)%n",
+                    saveUsage.stream().mapToDouble(Measure.Usage::driverCpu).sum() / gib,
+                    loadUsage.stream().mapToDouble(Measure.Usage::driverCpu).sum() / gib,
+                    saveUsage.stream()
+                            .mapToDouble(Measure.Usage::busyPercent)
+                            .average()
+                            .orElse(Double.NaN),
+                    loadUsage.stream()
+                            .mapToDouble(Measure.Usage::busyPercent)
+                            .average()
+                            .orElse(Double.NaN));
+        }
     }
 }

@@ -113,7 +113,7 @@ public final class AzureBenchmark {
                         Files.delete(sdkTarget);
                         sdk.getBlobClient("sdk-" + round).delete();
                     },
-                    round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
+                    bench.driver(client, driver.pid(), "", source, work));
             bench.report(sizeMib, "the SDK", "SDK uploadFromFile", "SDK downloadToFile");
             if (rounds > 0) {
                 System.out.printf(

@@ -310,7 +310,7 @@ public final class GcsBenchmark {
                         Files.delete(target);
                         fake.delete(id);
                     },
-                    round -> Measure.driverRound(client, configuration, source, work, round, bench.save, bench.load));
+                    bench.driver(client, 0, configuration, source, work));
             bench.report(sizeMib, "the SDK", "SDK createFrom", "SDK downloadTo");
             Measure.check(client.save(source, client.artifact(ranged, "ranged")));
             // In parallel 16 MiB ranges, the default above 64 MiB.

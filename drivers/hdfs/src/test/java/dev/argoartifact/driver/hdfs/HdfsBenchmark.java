@@ -82,8 +82,7 @@ public final class HdfsBenchmark {
                             Files.delete(target);
                             hadoop.delete(remote, false);
                         },
-                        round -> Measure.driverRound(
-                                client, configuration, source, work, round, bench.save, bench.load));
+                        bench.driver(client, driver.pid(), configuration, source, work));
                 bench.report(sizeMib, "Hadoop", "Hadoop copyFromLocal", "Hadoop copyToLocal");
                 if (a.roundTrip().isZero()) {
                     Measure.check(client.save(source, client.artifact(configuration, "flush")));

@@ -79,10 +79,10 @@ public final class S3Benchmark {
                                     rclone.run("copyto", "remote:bench/rclone-" + round, fetched.toString()));
                             Files.delete(fetched);
                         },
-                        round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
+                        bench.driver(client, driver.pid(), "", source, work));
                 bench.report(sizeMib, "rclone", "rclone copyto (up)", "rclone copyto (down)");
                 if (a.rounds() > 0) {
-                    againstTransferManager(client, endpoint, source, work, a);
+                    againstTransferManager(client, driver.pid(), endpoint, source, work, a);
                 }
 
                 Measure.smallFilesAgainstPeer(
@@ -105,7 +105,8 @@ public final class S3Benchmark {
      * multipart: the multipart one reads by part number, which S3Proxy does not serve (HTTP 501).
      */
     private static void againstTransferManager(
-            ArtifactClient client, String endpoint, Path source, Path work, SideBySide.Arguments a) throws Exception {
+            ArtifactClient client, long driverPid, String endpoint, Path source, Path work, SideBySide.Arguments a)
+            throws Exception {
         try (S3AsyncClient multipart = asyncClient(endpoint, true);
                 S3AsyncClient plain = asyncClient(endpoint, false);
                 S3TransferManager uploads =
@@ -146,7 +147,7 @@ public final class S3Benchmark {
                         }
                         Files.delete(fetched);
                     },
-                    round -> Measure.driverRound(client, "", source, work, round + 100, bench.save, bench.load));
+                    bench.driver(client, driverPid, "", source, work));
             bench.report(a.sizeMib(), "S3TransferManager", "SDK uploadFile", "SDK downloadFile");
         }
     }

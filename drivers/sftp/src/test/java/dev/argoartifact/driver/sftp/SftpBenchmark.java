@@ -75,7 +75,7 @@ public final class SftpBenchmark {
                             Files.delete(fetched);
                             Files.delete(base.resolve("openssh-" + round + ".bin"));
                         },
-                        round -> Measure.driverRound(client, "", source, work, round, bench.save, bench.load));
+                        bench.driver(client, driver.pid(), "", source, work));
                 bench.report(sizeMib, "OpenSSH", "OpenSSH sftp put", "OpenSSH sftp get");
 
                 // rclone's sftp backend without a remote shell: it would run md5sum over SSH per
