@@ -161,7 +161,23 @@ public final class SideBySide {
     public final List<Double> load = new ArrayList<>();
     private final List<Measure.Usage> saveUsage = new ArrayList<>();
     private final List<Measure.Usage> loadUsage = new ArrayList<>();
+    private final List<Measure.Usage> upUsage = new ArrayList<>();
+    private final List<Measure.Usage> downUsage = new ArrayList<>();
     private long driverPid;
+
+    /** Times the baseline's upload of one round (after an untimed sync); the report adds the machine's CPU. */
+    public void timeBaselineUp(Measure.Step upload) throws Exception {
+        Measure.syncDisks();
+        upUsage.add(Measure.measure(0, 0, upload));
+        baselineUp.add(upUsage.getLast().seconds());
+    }
+
+    /** Times the baseline's download of one round (after an untimed sync), as {@link #timeBaselineUp}. */
+    public void timeBaselineDown(Measure.Step download) throws Exception {
+        Measure.syncDisks();
+        downUsage.add(Measure.measure(0, 0, download));
+        baselineDown.add(downUsage.getLast().seconds());
+    }
 
     /**
      * The driver's side of each round ({@link Measure#driverRound}): Save and Load of {@code source}
@@ -212,5 +228,25 @@ public final class SideBySide {
                             .average()
                             .orElse(Double.NaN));
         }
+        if (!upUsage.isEmpty() && !saveUsage.isEmpty()) {
+            double gib = mib / 1024 * rounds;
+            System.out.printf(
+                    Locale.ROOT,
+                    "  machine CPU per GiB: %s up %s, down %s; driver Save %s, Load %s%n",
+                    baseline,
+                    machinePerGib(upUsage, gib),
+                    machinePerGib(downUsage, gib),
+                    machinePerGib(saveUsage, gib),
+                    machinePerGib(loadUsage, gib));
+        }
+    }
+
+    /** "1.9 s (78 % busy)": the machine's CPU seconds per GiB over a side's rounds, and how busy. */
+    private static String machinePerGib(List<Measure.Usage> side, double gib) {
+        return String.format(
+                Locale.ROOT,
+                "%.1f s (%.0f %% busy)",
+                side.stream().mapToDouble(Measure.Usage::machineCpu).sum() / gib,
+                side.stream().mapToDouble(Measure.Usage::busyPercent).average().orElse(Double.NaN));
     }
 }

@@ -124,28 +124,14 @@ public final class GcsBenchmark {
                 .build()
                 .getService()) {
             Storage storage = options.getService();
-            // What each side used: {TM upload, TM download, driver Save, driver Load}, every round.
-            List<List<Measure.Usage>> used =
-                    List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             bench.run(
                     round -> {
                         String name = "tm-" + round;
-                        Measure.syncDisks();
-                        used.get(0)
-                                .add(Measure.measure(
-                                        0,
-                                        0,
-                                        () -> TransferManagerDirectories.upload(
-                                                manager, List.of(source), source.getParent(), name)));
-                        bench.baselineUp.add(used.get(0).getLast().seconds());
+                        bench.timeBaselineUp(() ->
+                                TransferManagerDirectories.upload(manager, List.of(source), source.getParent(), name));
                         Path target = dir.resolve("tm-in-" + round);
-                        Measure.syncDisks();
-                        used.get(1)
-                                .add(Measure.measure(
-                                        0,
-                                        0,
-                                        () -> TransferManagerDirectories.download(manager, storage, name, target)));
-                        bench.baselineDown.add(used.get(1).getLast().seconds());
+                        bench.timeBaselineDown(
+                                () -> TransferManagerDirectories.download(manager, storage, name, target));
                         if (round == 0
                                 && !TestData.sha256(target.resolve("large.bin")).equals(TestData.sha256(source))) {
                             throw new IOException("TransferManager's download differs");
@@ -153,35 +139,8 @@ public final class GcsBenchmark {
                         dev.argoartifact.common.transfer.LocalTree.delete(target);
                         storage.delete(GcsLoopbackApi.BUCKET, name + "/large.bin");
                     },
-                    round -> {
-                        Measure.driverRound(client, driverPid, "", source, dir, round, used.get(2), used.get(3));
-                        bench.save.add(used.get(2).getLast().seconds());
-                        bench.load.add(used.get(3).getLast().seconds());
-                    });
+                    bench.driver(client, driverPid, "", source, dir));
             bench.report(a.sizeMib(), "TransferManager", "TM uploadFiles", "TM downloadBlobs");
-            double gib = a.sizeMib() / 1024.0 * a.rounds();
-            String[] names = {"TM upload", "TM download", "driver Save", "driver Load"};
-            for (int i = 0; i < 4; i++) {
-                List<Measure.Usage> side = used.get(i);
-                System.out.printf(
-                        java.util.Locale.ROOT,
-                        "  %-13s machine CPU %.1f s/GiB, %.0f %% busy%s%n",
-                        names[i],
-                        side.stream().mapToDouble(Measure.Usage::machineCpu).sum() / gib,
-                        side.stream()
-                                .mapToDouble(Measure.Usage::busyPercent)
-                                .average()
-                                .orElse(Double.NaN),
-                        i < 2
-                                ? ""
-                                : String.format(
-                                        java.util.Locale.ROOT,
-                                        "; the driver's own %.1f s/GiB",
-                                        side.stream()
-                                                        .mapToDouble(Measure.Usage::driverCpu)
-                                                        .sum()
-                                                / gib));
-            }
             System.out.printf(
                     java.util.Locale.ROOT,
                     "  of the driver's Save, GcsLoopbackApi joining the parts by copying them (GCS does not): %.2f s%n",

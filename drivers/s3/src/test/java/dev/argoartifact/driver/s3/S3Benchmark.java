@@ -122,26 +122,20 @@ public final class S3Benchmark {
             bench.run(
                     round -> {
                         String key = "sdk-" + round;
-                        Measure.syncDisks();
-                        long t = System.nanoTime();
-                        uploads.uploadFile(UploadFileRequest.builder()
+                        bench.timeBaselineUp(() -> uploads.uploadFile(UploadFileRequest.builder()
                                         .putObjectRequest(r -> r.bucket("bench").key(key))
                                         .source(source)
                                         .build())
                                 .completionFuture()
-                                .join();
-                        bench.baselineUp.add(Measure.secondsSince(t));
+                                .join());
                         Path fetched = work.resolve("sdk-" + round + ".bin");
-                        Measure.syncDisks();
-                        t = System.nanoTime();
-                        downloads
+                        bench.timeBaselineDown(() -> downloads
                                 .downloadFile(DownloadFileRequest.builder()
                                         .getObjectRequest(r -> r.bucket("bench").key(key))
                                         .destination(fetched)
                                         .build())
                                 .completionFuture()
-                                .join();
-                        bench.baselineDown.add(Measure.secondsSince(t));
+                                .join());
                         if (round == 0 && !TestData.sha256(fetched).equals(TestData.sha256(source))) {
                             throw new IllegalStateException("the SDK's download differs");
                         }
