@@ -10,6 +10,7 @@ import dev.argoartifact.common.config.Matches;
 import dev.argoartifact.common.config.OneOf;
 import dev.argoartifact.common.config.Range;
 import dev.argoartifact.common.config.Required;
+import dev.argoartifact.common.config.SdkSettings;
 import dev.argoartifact.common.config.SecretRef;
 import dev.argoartifact.common.config.Where;
 import dev.argoartifact.common.config.Who;
@@ -77,28 +78,28 @@ public record HdfsConfiguration(
     static final String PRINCIPAL = "[^@\\s]+@[^@\\s]+";
 
     /**
-     * Every Hadoop key a typed field sets, with that field: the driver applies them after
-     * hadoopConfig, and hadoopConfig may not name them, so there is no way around the Kerberos checks.
+     * Every Hadoop key a typed field sets: the driver applies them after hadoopConfig, and
+     * hadoopConfig may not name them, so there is no way around the Kerberos checks.
      */
-    record Setting(String key, String field, Function<HdfsConfiguration, Object> value) {}
-
-    static final List<Setting> SETTINGS = List.of(
-            new Setting("fs.defaultFS", "addresses", HdfsConfiguration::fileSystemUri),
-            new Setting("dfs.nameservices", "nameservice", c -> c.highAvailability() ? c.nameserviceOrDefault() : null),
-            new Setting(
-                    "hadoop.security.authentication", "kerberos", c -> c.kerberos() != null ? "kerberos" : "simple"),
-            new Setting("hadoop.security.authorization", "kerberos", c -> c.kerberos() != null ? "true" : null),
-            new Setting(
+    static final SdkSettings<HdfsConfiguration> SETTINGS = new SdkSettings<>(
+                    "hadoopConfig", HdfsConfiguration::hadoopConfig)
+            .ownPrefix("dfs.namenode.rpc-address.", "addresses")
+            .ownPrefix("dfs.ha.namenodes.", "addresses")
+            .set("fs.defaultFS", "addresses", HdfsConfiguration::fileSystemUri)
+            .set("dfs.nameservices", "nameservice", c -> c.highAvailability() ? c.nameserviceOrDefault() : null)
+            .set("hadoop.security.authentication", "kerberos", c -> c.kerberos() != null ? "kerberos" : "simple")
+            .set("hadoop.security.authorization", "kerberos", c -> c.kerberos() != null ? "true" : null)
+            .set(
                     "dfs.namenode.kerberos.principal",
                     "kerberos.namenodePrincipal",
-                    c -> c.kerberos(Kerberos::namenodePrincipal)),
-            new Setting("hadoop.rpc.protection", "kerberos.rpcProtection", c -> c.kerberos(Kerberos::rpcProtection)),
-            new Setting(
+                    c -> c.kerberos(Kerberos::namenodePrincipal))
+            .set("hadoop.rpc.protection", "kerberos.rpcProtection", c -> c.kerberos(Kerberos::rpcProtection))
+            .set(
                     "dfs.data.transfer.protection",
                     "kerberos.dataTransferProtection",
-                    c -> c.kerberos(Kerberos::dataTransferProtection)),
-            new Setting("dfs.replication", "replication", HdfsConfiguration::replication),
-            new Setting("dfs.blocksize", "blockSize", HdfsConfiguration::blockSize));
+                    c -> c.kerberos(Kerberos::dataTransferProtection))
+            .set("dfs.replication", "replication", HdfsConfiguration::replication)
+            .set("dfs.blocksize", "blockSize", HdfsConfiguration::blockSize);
 
     public HdfsConfiguration {
         if (addresses != null) {
@@ -107,24 +108,7 @@ public record HdfsConfiguration(
         if (blockSize != null && blockSize % 512 != 0) {
             throw new ConfigurationException("blockSize", "must be a multiple of 512 bytes");
         }
-        if (hadoopConfig != null) {
-            hadoopConfig.forEach((key, value) -> {
-                String owner = key.startsWith("dfs.namenode.rpc-address.") || key.startsWith("dfs.ha.namenodes.")
-                        ? "addresses"
-                        : SETTINGS.stream()
-                                .filter(s -> s.key().equals(key))
-                                .map(Setting::field)
-                                .findFirst()
-                                .orElse(null);
-                if (owner != null || value == null) {
-                    throw new ConfigurationException(
-                            "hadoopConfig." + key,
-                            value == null
-                                    ? "needs a value"
-                                    : "is set by the typed field '" + owner + "': use that field instead");
-                }
-            });
-        }
+        SETTINGS.checkEscapeHatch(hadoopConfig);
     }
 
     /** hdfs://host:port for one NameNode, hdfs://nameservice for several. */

@@ -65,11 +65,6 @@ public final class HdfsDriver extends ArtifactDriver<HdfsConfiguration> {
             conf.set(
                     "dfs.client.failover.proxy.provider." + ns,
                     "org.apache.hadoop.hdfs.server.namenode.ha.ConfiguredFailoverProxyProvider");
-        }
-        if (c.hadoopConfig() != null) {
-            c.hadoopConfig().forEach((key, value) -> conf.set(key, value, "hadoopConfig"));
-        }
-        if (c.highAvailability()) {
             List<String> ids = new ArrayList<>();
             for (String address : c.addresses()) {
                 String id = "nn" + ids.size();
@@ -78,12 +73,7 @@ public final class HdfsDriver extends ArtifactDriver<HdfsConfiguration> {
             }
             conf.set("dfs.ha.namenodes." + ns, String.join(",", ids));
         }
-        for (HdfsConfiguration.Setting setting : HdfsConfiguration.SETTINGS) {
-            Object value = setting.value().apply(c);
-            if (value != null) {
-                conf.set(setting.key(), value.toString(), setting.field());
-            }
-        }
+        HdfsConfiguration.SETTINGS.apply(c, conf::set);
         return conf;
     }
 }

@@ -172,7 +172,8 @@ class HdfsKerberosTest {
             Reply simple = client.save(file, client.artifact("kerberos: null\nuser: argo\n", "s/s.bin"));
             assertThat(simple.success()).isFalse();
             assertThat(simple.error())
-                    .contains("already serves kerberos authentication")
+                    .contains("field 'user' cannot differ within one hdfs driver process")
+                    .contains("for simple authentication")
                     .contains("register a separate hdfs driver");
         }
     }
