@@ -1,18 +1,23 @@
 package dev.argoartifact.cli;
 
 import dev.argoartifact.catalogue.DriverModules;
-import dev.argoartifact.common.ArtifactDriver;
 import dev.argoartifact.common.log.JsonLog;
 import dev.argoartifact.common.transfer.LocalTree;
+import dev.argoartifact.conformance.DriverLauncher;
 import dev.argoartifact.conformance.InProcessDriver;
+import dev.argoartifact.conformance.JavaDriverLauncher;
 import dev.argoartifact.conformance.TestData;
 import dev.argoartifact.conformance.client.ArtifactClient;
 import dev.argoartifact.conformance.client.ArtifactClient.Reply;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,6 +38,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Also show the driver's JSON log lines (on stderr).")
     boolean verbose;
 
+    @Option(
+            names = "--driver-process",
+            description = "Run the driver in a JVM of its own, as Argo does, instead of in this one"
+                    + " (bin/argo-artifact trains its start-up cache so, on the client's classes alone).")
+    boolean driverProcess;
+
     private static void step(String text) {
         System.out.println(text);
     }
@@ -42,7 +53,6 @@ final class DemoCommand implements Callable<Integer> {
         if (!verbose) {
             JsonLog.setThreshold(JsonLog.Level.WARN);
         }
-        ArtifactDriver<?> volume = DriverModules.ofThisRepository().driver("volume");
         Path work = Files.createTempDirectory("argo-artifact-demo-");
         Path root = Files.createDirectories(work.resolve("volume"));
         Path socket = work.resolve("artifact-plugins/volume/socket");
@@ -51,10 +61,12 @@ final class DemoCommand implements Callable<Integer> {
         String operator = "root: " + root;
         String configuration = "";
         long t0 = System.nanoTime();
-        try (InProcessDriver driver = new InProcessDriver(volume, socket, operator)) {
+        boolean socketLeft;
+        try (AutoCloseable driver =
+                driverProcess ? startProcess(work, socket, operator) : startInProcess(socket, operator)) {
             step(String.format(
-                    "1. started the %s driver on %s in %d ms (the operator's configuration: \"%s\"; the workflow's: none)",
-                    volume.name(), driver.socket(), (System.nanoTime() - t0) / 1_000_000, operator));
+                    "1. started the volume driver%s on %s in %d ms (the operator's configuration: \"%s\"; the workflow's: none)",
+                    driverProcess ? " process" : "", socket, (System.nanoTime() - t0) / 1_000_000, operator));
             ArtifactClient client = new ArtifactClient(socket, "volume");
             String key = "hello-workflow/hello-workflow-main-1234/report";
 
@@ -105,14 +117,42 @@ final class DemoCommand implements Callable<Integer> {
                 return ArgoArtifactCli.FAILED;
             }
         } finally {
+            socketLeft = Files.exists(socket);
             if (keep) {
                 step("kept " + work);
             } else {
                 LocalTree.delete(work);
             }
         }
-        step("done: the driver stopped and its socket was removed");
-        return 0;
+        step(
+                socketLeft
+                        ? "the driver stopped, but left its socket behind"
+                        : "done: the driver stopped and its socket was removed");
+        return socketLeft ? ArgoArtifactCli.FAILED : 0;
+    }
+
+    private static AutoCloseable startInProcess(Path socket, String operator) throws IOException {
+        return new InProcessDriver(DriverModules.ofThisRepository().driver("volume"), socket, operator);
+    }
+
+    /** The driver as Argo runs it: its own JVM, the operator's configuration in its environment, SIGTERM to stop. */
+    private static AutoCloseable startProcess(Path work, Path socket, String operator) throws Exception {
+        Process process = new JavaDriverLauncher(
+                        "volume", Map.of("ARGO_ARTIFACT_DEFAULT_CONFIGURATION", operator), work.resolve("driver.log"))
+                .withClasspath(DriverModules.ofThisRepository().classpath("volume"))
+                .start(socket);
+        try {
+            DriverLauncher.awaitConnectable(socket, process, Duration.ofSeconds(30));
+        } catch (IOException | InterruptedException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+        return () -> {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        };
     }
 
     private static long ms(long start) {

@@ -64,6 +64,17 @@ class ArgoArtifactCliTest {
     }
 
     @Test
+    void demoRunsTheWholePathAgainstADriverProcess() {
+        Run demo = run("demo", "--driver-process");
+        assertThat(demo.exit()).as(demo.err()).isZero();
+        assertThat(demo.out())
+                .contains("1. started the volume driver process on")
+                .contains("identical to the original: true")
+                .contains("field 'root' is fixed by the operator")
+                .contains("done: the driver stopped and its socket was removed");
+    }
+
+    @Test
     void everyClientCommandTalksToADriver() throws Exception {
         Path root = Files.createDirectories(dir.resolve("root"));
         try (InProcessDriver driver = new InProcessDriver(
