@@ -21,6 +21,7 @@ import dev.argoartifact.common.storage.DirectoryDelete;
 import dev.argoartifact.common.storage.FileTransfers;
 import dev.argoartifact.common.storage.ListedReads;
 import dev.argoartifact.common.storage.ObjectInfo;
+import dev.argoartifact.common.storage.PartedWrites;
 import dev.argoartifact.common.storage.RangedReads;
 import dev.argoartifact.common.storage.StagedWrites;
 import dev.argoartifact.common.storage.StorageAbilities;
@@ -1315,6 +1316,51 @@ public abstract class ArtifactDriverConformance {
                 write.commit();
             }
             assertThat(storage.stat(base + "/staged.bin")).isPresent();
+        }
+    }
+
+    /**
+     * An upload in parts: parts sent out of order land at their places, nothing is under the key
+     * before the upload completes, and an aborted one leaves nothing, on the backend either.
+     */
+    @Test
+    @Tag("storage")
+    void partedWritesLandInPlaceAndAnAbortLeavesNothing(TestInfo test) throws Exception {
+        ArtifactStorage storage = storageOrSkip();
+        assumeTrue(storage instanceof PartedWrites, "the storage does not write in parts");
+        PartedWrites parted = (PartedWrites) storage;
+        assumeTrue(
+                parted.partSize() < fixture.largeFileBytes(),
+                "this configuration never writes in parts: they are larger than the suite's largest file");
+        Optional<java.util.Set<String>> before =
+                fixture.backend().isPresent() ? fixture.backend().get().unfinishedUploads() : Optional.empty();
+        String key = newKey(test) + "/parted.bin";
+        Path source = localFile("parted", parted.partSize() + 1000L, 31);
+        byte[] content = Files.readAllBytes(source);
+        byte[] first = java.util.Arrays.copyOf(content, parted.partSize());
+        byte[] last = java.util.Arrays.copyOfRange(content, parted.partSize(), content.length);
+        PartedWrites.Upload upload = parted.startUpload(key);
+        upload.uploadPart(2, last, last.length);
+        upload.uploadPart(1, first, first.length);
+        assertThat(storage.stat(key)).as("before the upload completes").isEmpty();
+        upload.complete(2);
+        try (InputStream in = storage.openRead(key, 0)) {
+            byte[] read = in.readAllBytes();
+            assertThat(read.length).as("the size of the parts together").isEqualTo(content.length);
+            assertThat(java.util.Arrays.mismatch(read, content))
+                    .as("the first byte out of place (-1: none)")
+                    .isEqualTo(-1);
+        }
+
+        String abandoned = newKey(test) + "/abandoned.bin";
+        PartedWrites.Upload aborted = parted.startUpload(abandoned);
+        aborted.uploadPart(1, first, first.length);
+        aborted.abort();
+        assertThat(storage.stat(abandoned)).isEmpty();
+        if (before.isPresent()) {
+            assertThat(fixture.backend().get().unfinishedUploads().orElseThrow())
+                    .as("unfinished uploads on the backend after the abort")
+                    .isEqualTo(before.get());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.argoartifact.common.pool;
 
+import dev.argoartifact.common.failure.SdkFailure;
 import dev.argoartifact.common.failure.StorageException;
 import java.io.Closeable;
 import java.io.FilterInputStream;
@@ -269,16 +270,43 @@ public final class ChannelPool<S, C> implements Closeable {
         connections.clear();
     }
 
-    /** Work done on a leased channel. */
+    /** Work done on a leased channel; the SDK's checked exceptions arrive as {@link SdkFailure}s. */
     @FunctionalInterface
     public interface ChannelWork<C, T> {
-        T run(C channel) throws IOException;
+        T run(C channel) throws Exception;
+    }
+
+    /** Work done on a leased channel that returns nothing. */
+    @FunctionalInterface
+    public interface ChannelAction<C> {
+        void run(C channel) throws Exception;
     }
 
     /** Runs {@code work} on a channel leased for its duration. */
     public <T> T withChannel(ChannelWork<C, T> work) throws IOException {
         try (Lease lease = lease()) {
-            return work.run(lease.channel());
+            return run(work, lease.channel());
+        }
+    }
+
+    /** Runs {@code action} on a channel leased for its duration. */
+    public void onChannel(ChannelAction<C> action) throws IOException {
+        withChannel(channel -> {
+            action.run(channel);
+            return null;
+        });
+    }
+
+    private static <C, T> T run(ChannelWork<C, T> work, C channel) throws IOException {
+        try {
+            return work.run(channel);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        } catch (Exception e) {
+            throw new SdkFailure(e);
         }
     }
 
@@ -286,7 +314,7 @@ public final class ChannelPool<S, C> implements Closeable {
     public InputStream input(ChannelWork<C, InputStream> open) throws IOException {
         Lease lease = lease();
         try {
-            return new FilterInputStream(open.run(lease.channel())) {
+            return new FilterInputStream(run(open, lease.channel())) {
                 @Override
                 public void close() throws IOException {
                     try {
@@ -306,7 +334,7 @@ public final class ChannelPool<S, C> implements Closeable {
     public OutputStream output(ChannelWork<C, OutputStream> open) throws IOException {
         Lease lease = lease();
         try {
-            return new FilterOutputStream(open.run(lease.channel())) {
+            return new FilterOutputStream(run(open, lease.channel())) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);

@@ -12,8 +12,10 @@ public interface PartedWrites extends ArtifactStorage {
     /** Bytes of every part but the last: what one part holds in memory while it uploads. */
     int partSize();
 
-    /** The most parts one object may have (the backend's limit). */
-    int maxParts();
+    /** The most parts one object may have: the backend's limit, none for a file written at offsets. */
+    default int maxParts() {
+        return Integer.MAX_VALUE;
+    }
 
     /** Starts an upload in parts; nothing is visible under the key until it completes. */
     Upload startUpload(String key) throws IOException;

@@ -164,7 +164,9 @@ public final class TransferEngine {
             // One buffer per part in flight, reused: a fresh array per part (128 for a GiB) made the
             // collector grow the heap to its limit in a small container.
             Queue<byte[]> buffers = new ConcurrentLinkedQueue<>();
-            inParts("part", count, Math.max(transferBytes, partSize), index -> {
+            // A part holds the storage's own buffers and the part the runtime reads into its array.
+            long bytesPerPart = transferBytes - storage.limits().objectBufferBytes() + partSize;
+            inParts("part", count, bytesPerPart, index -> {
                 long offset = index * partSize;
                 int length = (int) Math.min(partSize, size - offset);
                 byte[] reused = buffers.poll();

@@ -10,6 +10,7 @@ import dev.argoartifact.common.storage.DirectoryDelete;
 import dev.argoartifact.common.storage.ListedReads;
 import dev.argoartifact.common.storage.ObjectInfo;
 import dev.argoartifact.common.storage.ObjectNotFoundException;
+import dev.argoartifact.common.storage.PartedWrites;
 import dev.argoartifact.common.storage.StagedWrites;
 import dev.argoartifact.common.storage.StorageLimits;
 import java.io.FilterInputStream;
@@ -451,20 +452,26 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
     public AtomicWrite startWrite(String key) throws IOException {
         String target = path(key);
         return call("write", target, () -> {
-            String staged = prepareWrite(key, target);
-            OutputStream out;
-            try {
-                out = createFile(staged);
-            } catch (IOException e) {
-                if (classify(e) != Failure.NOT_FOUND) {
-                    throw e;
-                }
-                forgetDirectories(); // the staging directory was removed behind our back
-                staged = prepareWrite(key, target);
-                out = createFile(staged);
-            }
-            return new StagedWrite(staged, target, out);
+            Staged staged = createStaged(key, target);
+            return new StagedWrite(staged.path(), target, staged.out());
         });
+    }
+
+    /** A fresh staged file, open for writing. */
+    private record Staged(String path, OutputStream out) {}
+
+    private Staged createStaged(String key, String target) throws IOException {
+        String staged = prepareWrite(key, target);
+        try {
+            return new Staged(staged, createFile(staged));
+        } catch (IOException e) {
+            if (classify(e) != Failure.NOT_FOUND) {
+                throw e;
+            }
+            forgetDirectories(); // the staging directory was removed behind our back
+            staged = prepareWrite(key, target);
+            return new Staged(staged, createFile(staged));
+        }
     }
 
     /**
@@ -484,6 +491,64 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
             }
             return null;
         });
+    }
+
+    /**
+     * Opens the existing file {@code path} to write from {@code offset}, keeping the rest of it: the
+     * primitive of {@link #startStagedUpload}, for a filesystem whose writes start anywhere.
+     */
+    protected OutputStream openFileAt(String path, long offset) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not write at offsets");
+    }
+
+    /** What a part is written in at a time: one SFTP write request's worth. */
+    private static final int PART_PIECE_BYTES = 32 << 10;
+
+    /**
+     * {@link PartedWrites} for a filesystem that writes at offsets ({@link #openFileAt}): the parts
+     * of {@code partSize} bytes go side by side into one staged file, each at its own offset, and
+     * completing renames it over the key, as every write here is published.
+     */
+    protected final PartedWrites.Upload startStagedUpload(String key, int partSize) throws IOException {
+        String target = path(key);
+        String staged = call("write", target, () -> {
+            Staged fresh = createStaged(key, target);
+            try {
+                fresh.out().close(); // empty: each part opens it again at its offset
+            } catch (IOException | RuntimeException e) {
+                discard(fresh.path());
+                throw e;
+            }
+            return fresh.path();
+        });
+        return new PartedWrites.Upload() {
+            @Override
+            public void uploadPart(int number, byte[] data, int length) throws IOException {
+                call("write", target, () -> {
+                    try (OutputStream out = openFileAt(staged, (long) (number - 1) * partSize)) {
+                        // In pieces, as a stream is copied: an SDK may treat one write longer than its
+                        // window otherwise (JSch then waits for every reply before each packet).
+                        for (int at = 0; at < length; at += PART_PIECE_BYTES) {
+                            out.write(data, at, Math.min(PART_PIECE_BYTES, length - at));
+                        }
+                    }
+                    return null;
+                });
+            }
+
+            @Override
+            public void complete(int parts) throws IOException {
+                call("write", target, () -> {
+                    publish(staged, target);
+                    return null;
+                });
+            }
+
+            @Override
+            public void abort() {
+                discard(staged);
+            }
+        };
     }
 
     /** Makes the staging directory and the target's parents; returns a fresh staged name. */
@@ -519,13 +584,18 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
         }
     }
 
-    /** Removes a staged file; when that fails too (the connection is gone), tries again later. */
+    /**
+     * Removes a staged file, and once more at the next write: the delete may fail with the
+     * connection, and a request of the failed writer still queued at the server (a part's open, on
+     * another connection) may create the file again after it.
+     */
     private void discard(String staged) {
         try {
             deleteIgnoringMissing(staged);
         } catch (IOException | RuntimeException e) {
-            orphans.add(staged);
+            // Tried again at the next write.
         }
+        orphans.add(staged);
     }
 
     private void removeOrphans() {

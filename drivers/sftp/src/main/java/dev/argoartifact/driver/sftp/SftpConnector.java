@@ -154,15 +154,24 @@ final class SftpConnector implements ChannelPool.Connector<Session, ChannelSftp>
     public ChannelSftp openChannel(Session session) throws IOException {
         try {
             ChannelSftp ch = (ChannelSftp) session.openChannel("sftp");
+            if (ch == null) { // what JSch returns when the session goes down under it
+                throw new JSchException("the session closed", new IOException("session closed"));
+            }
             ch.setBulkRequests(config.bulkRequests());
             ch.connect((int) config.connectTimeout().toMillis());
             return ch;
         } catch (JSchException e) {
+            if (!session.isConnected() || e.getCause() instanceof IOException) {
+                throw new StorageException(
+                        "the connection was lost opening an SFTP channel on " + endpoint + ": " + e.getMessage(),
+                        e,
+                        Failure.TRANSIENT);
+            }
             throw new StorageException(
                     "cannot open an SFTP channel on " + endpoint + ": " + e.getMessage()
                             + " (is the sftp subsystem enabled, and MaxSessions at least channelsInFlight?)",
                     e,
-                    session.isConnected() ? Failure.PERMANENT : Failure.TRANSIENT);
+                    Failure.PERMANENT);
         }
     }
 
