@@ -131,13 +131,11 @@ public final class TransferEngine {
      */
     public void upload(String key, Path file) throws IOException {
         long size = Files.size(file);
+        if (!(storage instanceof FileTransfers) && storage instanceof PartedWrites parted && size > parted.partSize()) {
+            uploadParts(parted, key, file, size);
+            return;
+        }
         try (TransferMemory.Reservation reserved = memory.reserve(transferBytes(size))) {
-            if (!(storage instanceof FileTransfers)
-                    && storage instanceof PartedWrites parted
-                    && size > parted.partSize()) {
-                uploadParts(parted, key, file, size);
-                return;
-            }
             retrier.call("save " + key, () -> {
                 if (storage instanceof FileTransfers native_) {
                     native_.writeFile(key, file);
@@ -158,48 +156,51 @@ public final class TransferEngine {
         // Parts grow past the storage's size only where the backend's part limit requires it.
         long partSize = Math.max(parted.partSize(), (size + parted.maxParts() - 1) / parted.maxParts());
         int count = (int) ((size + partSize - 1) / partSize);
-        PartedWrites.Upload upload = retrier.call("save " + key, () -> parted.startUpload(key));
-        boolean completed = false;
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            // One buffer per part in flight, reused: a fresh array per part (128 for a GiB) made the
-            // collector grow the heap to its limit in a small container.
-            Queue<byte[]> buffers = new ConcurrentLinkedQueue<>();
-            // A part holds the storage's own buffers and the part the runtime reads into its array.
-            long bytesPerPart = transferBytes - storage.limits().objectBufferBytes() + partSize;
-            inParts("part", count, bytesPerPart, index -> {
-                long offset = index * partSize;
-                int length = (int) Math.min(partSize, size - offset);
-                byte[] reused = buffers.poll();
-                byte[] data = reused != null ? reused : new byte[(int) partSize];
-                try {
-                    ByteBuffer buffer = ByteBuffer.wrap(data, 0, length);
-                    while (buffer.hasRemaining()) {
-                        if (in.read(buffer, offset + buffer.position()) < 0) {
-                            throw new IOException("file '" + file + "' shrank while it was saved");
+        // A part holds the storage's own buffers and the part the runtime reads into its array; the
+        // file's own reservation runs the first.
+        long bytesPerPart = transferBytes - storage.limits().objectBufferBytes() + partSize;
+        try (TransferMemory.Reservation reserved = memory.reserve(bytesPerPart)) {
+            PartedWrites.Upload upload = retrier.call("save " + key, () -> parted.startUpload(key));
+            boolean completed = false;
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                // One buffer per part in flight, reused: a fresh array per part (128 for a GiB) made
+                // the collector grow the heap to its limit in a small container.
+                Queue<byte[]> buffers = new ConcurrentLinkedQueue<>();
+                inParts("part", count, bytesPerPart, index -> {
+                    long offset = index * partSize;
+                    int length = (int) Math.min(partSize, size - offset);
+                    byte[] reused = buffers.poll();
+                    byte[] data = reused != null ? reused : new byte[(int) partSize];
+                    try {
+                        ByteBuffer buffer = ByteBuffer.wrap(data, 0, length);
+                        while (buffer.hasRemaining()) {
+                            if (in.read(buffer, offset + buffer.position()) < 0) {
+                                throw new IOException("file '" + file + "' shrank while it was saved");
+                            }
                         }
+                        int number = (int) index + 1;
+                        retrier.call("save " + key + " part " + number, () -> {
+                            upload.uploadPart(number, data, length);
+                            return null;
+                        });
+                    } finally {
+                        buffers.add(data);
                     }
-                    int number = (int) index + 1;
-                    retrier.call("save " + key + " part " + number, () -> {
-                        upload.uploadPart(number, data, length);
-                        return null;
-                    });
-                } finally {
-                    buffers.add(data);
-                }
-            });
-            retrier.call("save " + key, () -> {
-                upload.complete(count);
-                return null;
-            });
-            completed = true;
-        } finally {
-            if (!completed) {
-                try {
-                    upload.abort();
-                } catch (IOException | RuntimeException e) {
-                    JsonLog.warn(
-                            "an aborted upload could not be cleaned up",
-                            Map.of("key", Printable.of(key), "error", String.valueOf(e.getMessage())));
+                });
+                retrier.call("save " + key, () -> {
+                    upload.complete(count);
+                    return null;
+                });
+                completed = true;
+            } finally {
+                if (!completed) {
+                    try {
+                        upload.abort();
+                    } catch (IOException | RuntimeException e) {
+                        JsonLog.warn(
+                                "an aborted upload could not be cleaned up",
+                                Map.of("key", Printable.of(key), "error", String.valueOf(e.getMessage())));
+                    }
                 }
             }
         }
