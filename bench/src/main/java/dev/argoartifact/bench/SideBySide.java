@@ -155,10 +155,10 @@ public final class SideBySide {
         return new SideBySide(rounds);
     }
 
-    public final List<Double> baselineUp = new ArrayList<>();
-    public final List<Double> baselineDown = new ArrayList<>();
-    public final List<Double> save = new ArrayList<>();
-    public final List<Double> load = new ArrayList<>();
+    private final List<Double> baselineUp = new ArrayList<>();
+    private final List<Double> baselineDown = new ArrayList<>();
+    private final List<Double> save = new ArrayList<>();
+    private final List<Double> load = new ArrayList<>();
     private final List<Measure.Usage> saveUsage = new ArrayList<>();
     private final List<Measure.Usage> loadUsage = new ArrayList<>();
     private final List<Measure.Usage> upUsage = new ArrayList<>();

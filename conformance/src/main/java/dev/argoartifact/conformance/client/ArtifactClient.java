@@ -37,6 +37,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -229,6 +230,22 @@ public final class ArtifactClient {
         } catch (StatusRuntimeException e) {
             return Reply.of(false, describe(e));
         }
+    }
+
+    /**
+     * Saves the file {@code path} as the artifact and loads it back into {@code target}: the first
+     * reply that failed, else a failure when the file loaded back differs, else success.
+     */
+    public Reply roundTrip(Path path, Artifact artifact, Path target) throws IOException {
+        Reply save = save(path, artifact);
+        if (!save.success()) {
+            return save;
+        }
+        Reply load = load(artifact, target);
+        if (load.success() && Files.mismatch(path, target) != -1) {
+            return Reply.of(false, "the file loaded back differs from the one saved");
+        }
+        return load;
     }
 
     public Reply delete(Artifact artifact) {

@@ -89,17 +89,14 @@ public final class AzureBenchmark {
                     jvm);
             bench.run(
                     round -> {
-                        long t = System.nanoTime();
-                        sdk.getBlobClient("sdk-" + round)
+                        bench.timeBaselineUp(() -> sdk.getBlobClient("sdk-" + round)
                                 .uploadFromFileWithResponse(
                                         new BlobUploadFromFileOptions(source.toString())
                                                 .setParallelTransferOptions(uploadOptions),
                                         null,
-                                        Context.NONE);
-                        bench.baselineUp.add(Measure.secondsSince(t));
+                                        Context.NONE));
                         Path sdkTarget = work.resolve("sdk-" + round + ".bin");
-                        t = System.nanoTime();
-                        sdk.getBlobClient("sdk-" + round)
+                        bench.timeBaselineDown(() -> sdk.getBlobClient("sdk-" + round)
                                 .downloadToFileWithResponse(
                                         new BlobDownloadToFileOptions(sdkTarget.toString())
                                                 .setParallelTransferOptions(downloadOptions)
@@ -108,8 +105,7 @@ public final class AzureBenchmark {
                                                         StandardOpenOption.WRITE,
                                                         StandardOpenOption.READ)),
                                         null,
-                                        Context.NONE);
-                        bench.baselineDown.add(Measure.secondsSince(t));
+                                        Context.NONE));
                         Files.delete(sdkTarget);
                         sdk.getBlobClient("sdk-" + round).delete();
                     },

@@ -6,6 +6,7 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import dev.argoartifact.conformance.LocalPorts;
+import dev.argoartifact.conformance.LocalServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import java.nio.file.Path;
  * Azurite's blob service, from the npm install pinned by src/test/azurite/package-lock.json
  * (bin/test runs 'npm ci' there), as a process on a free loopback port with in-memory storage.
  */
-final class AzuriteServer implements AutoCloseable {
+final class AzuriteServer extends LocalServer {
     static final String ACCOUNT = "devstoreaccount1";
     /** Azurite's published development key: not a secret, but treated as one by the tests. */
     static final String KEY =
@@ -24,8 +25,6 @@ final class AzuriteServer implements AutoCloseable {
 
     private final Path workDir;
     private final boolean onDisk;
-    private Process process;
-    private int port;
 
     AzuriteServer(Path workDir) {
         this(workDir, false);
@@ -64,18 +63,9 @@ final class AzuriteServer implements AutoCloseable {
         } else {
             command.addAll(java.util.List.of("--inMemoryPersistence", "--extentMemoryLimit", "2048"));
         }
-        process = LocalPorts.startListening(
-                command, workDir.resolve("azurite.log"), port, java.time.Duration.ofSeconds(30), "Azurite");
+        started(LocalPorts.startListening(
+                command, workDir.resolve("azurite.log"), port, java.time.Duration.ofSeconds(30), "Azurite"));
         return this;
-    }
-
-    /** The server's process, for CPU figures. */
-    long pid() {
-        return process.pid();
-    }
-
-    int port() {
-        return port;
     }
 
     String endpoint() {
@@ -92,15 +82,5 @@ final class AzuriteServer implements AutoCloseable {
                 .endpoint(endpoint())
                 .credential(new StorageSharedKeyCredential(ACCOUNT, KEY))
                 .buildClient();
-    }
-
-    void stop() throws InterruptedException {
-        LocalPorts.stop(process);
-        process = null;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
     }
 }

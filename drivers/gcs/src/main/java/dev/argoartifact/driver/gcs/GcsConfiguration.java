@@ -21,7 +21,7 @@ public record GcsConfiguration(
                 value = "(?!goog)(?!.*\\.\\.)(?=[^.]{3,63}$|.*\\.)[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]",
                 means = "a valid bucket name: 3 to 63 lowercase letters, digits, '-', '_' and '.' (up to 222 with"
                         + " dots), starting and ending with a letter or digit, not starting with 'goog'")
-        @JsonPropertyDescription("Bucket holding the artifacts.")
+        @JsonPropertyDescription("Cloud Storage bucket holding the artifacts: its name alone, without gs://.")
         String bucket,
 
         @How(subPath = true) @JsonPropertyDescription(KeyPrefix.DESCRIPTION)

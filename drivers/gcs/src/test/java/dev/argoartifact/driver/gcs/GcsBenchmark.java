@@ -256,16 +256,11 @@ public final class GcsBenchmark {
             bench.run(
                     round -> {
                         BlobId id = BlobId.of("bench", "sdk-" + round);
-                        Measure.syncDisks();
-                        long t = System.nanoTime();
-                        fake.createFrom(BlobInfo.newBuilder(id).build(), source, 16 << 20);
-                        bench.baselineUp.add(Measure.secondsSince(t));
+                        bench.timeBaselineUp(
+                                () -> fake.createFrom(BlobInfo.newBuilder(id).build(), source, 16 << 20));
                         Path target = Files.createDirectories(work.resolve("sdk-in-" + round))
                                 .resolve("a.bin");
-                        Measure.syncDisks();
-                        t = System.nanoTime();
-                        fake.downloadTo(id, target);
-                        bench.baselineDown.add(Measure.secondsSince(t));
+                        bench.timeBaselineDown(() -> fake.downloadTo(id, target));
                         Files.delete(target);
                         fake.delete(id);
                     },

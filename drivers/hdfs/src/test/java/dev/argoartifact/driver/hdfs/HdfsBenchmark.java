@@ -67,18 +67,13 @@ public final class HdfsBenchmark {
                 bench.run(
                         round -> {
                             org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path("/bench/hadoop-" + round);
-                            Measure.syncDisks();
-                            long t = System.nanoTime();
-                            hadoop.copyFromLocalFile(new org.apache.hadoop.fs.Path(source.toString()), remote);
-                            bench.baselineUp.add(Measure.secondsSince(t));
+                            bench.timeBaselineUp(() ->
+                                    hadoop.copyFromLocalFile(new org.apache.hadoop.fs.Path(source.toString()), remote));
                             Path target = Files.createDirectories(work.resolve("hadoop-in-" + round))
                                     .resolve("a.bin");
-                            Measure.syncDisks();
-                            t = System.nanoTime();
                             // The raw local filesystem: no .crc side file, the fastest form of the baseline.
-                            hadoop.copyToLocalFile(
-                                    false, remote, new org.apache.hadoop.fs.Path(target.toString()), true);
-                            bench.baselineDown.add(Measure.secondsSince(t));
+                            bench.timeBaselineDown(() -> hadoop.copyToLocalFile(
+                                    false, remote, new org.apache.hadoop.fs.Path(target.toString()), true));
                             Files.delete(target);
                             hadoop.delete(remote, false);
                         },

@@ -26,7 +26,7 @@ public record S3Configuration(
                 value = "(?!xn--)(?!.*\\.\\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
                 means = "a valid bucket name: 3 to 63 lowercase letters, digits, '.' and '-', starting and ending"
                         + " with a letter or digit")
-        @JsonPropertyDescription("Bucket holding the artifacts.")
+        @JsonPropertyDescription("Bucket holding the artifacts: its name alone, without s3:// or an ARN.")
         String bucket,
 
         @How(subPath = true) @JsonPropertyDescription(KeyPrefix.DESCRIPTION)

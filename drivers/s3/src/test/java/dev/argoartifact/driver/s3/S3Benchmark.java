@@ -70,13 +70,11 @@ public final class S3Benchmark {
                         rounds);
                 bench.run(
                         round -> {
-                            Measure.syncDisks();
-                            bench.baselineUp.add(
-                                    rclone.run("copyto", source.toString(), "remote:bench/rclone-" + round));
+                            bench.timeBaselineUp(
+                                    () -> rclone.run("copyto", source.toString(), "remote:bench/rclone-" + round));
                             Path fetched = work.resolve("fetched-" + round + ".bin");
-                            Measure.syncDisks();
-                            bench.baselineDown.add(
-                                    rclone.run("copyto", "remote:bench/rclone-" + round, fetched.toString()));
+                            bench.timeBaselineDown(
+                                    () -> rclone.run("copyto", "remote:bench/rclone-" + round, fetched.toString()));
                             Files.delete(fetched);
                         },
                         bench.driver(client, driver.pid(), "", source, work));

@@ -3,6 +3,7 @@ package dev.argoartifact.driver.s3;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.argoartifact.conformance.LocalPorts;
+import dev.argoartifact.conformance.LocalServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * S3Proxy implements multipart uploads with abort and listing, ranged GETs, DeleteObjects with
  * per-key results and ListObjectsV2 pagination.
  */
-final class S3ProxyServer implements AutoCloseable {
+final class S3ProxyServer extends LocalServer {
     static final String ACCESS_KEY = "argo-test-access";
     /** Not a secret, but treated as one by the tests (never in a log or an error). */
     static final String SECRET_KEY = "argo-test-secret-7c1f0e9a52d4b3";
@@ -30,8 +31,6 @@ final class S3ProxyServer implements AutoCloseable {
 
     private final Path workDir;
     private final boolean readOnly;
-    private Process process;
-    private int port;
 
     S3ProxyServer(Path workDir) {
         this(workDir, false);
@@ -61,7 +60,7 @@ final class S3ProxyServer implements AutoCloseable {
                         "s3proxy.read-only-blobstore=" + readOnly,
                         ""));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = LocalPorts.startListening(
+        started(LocalPorts.startListening(
                 List.of(
                         java,
                         "-Xmx512m",
@@ -72,17 +71,8 @@ final class S3ProxyServer implements AutoCloseable {
                 workDir.resolve(name + ".log"),
                 port,
                 Duration.ofSeconds(60),
-                "S3Proxy");
+                "S3Proxy"));
         return this;
-    }
-
-    /** The server's process, for CPU figures. */
-    long pid() {
-        return process.pid();
-    }
-
-    int port() {
-        return port;
     }
 
     String endpoint() {
@@ -98,15 +88,5 @@ final class S3ProxyServer implements AutoCloseable {
                 .credentialsProvider(
                         StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .build();
-    }
-
-    void stop() throws InterruptedException {
-        LocalPorts.stop(process);
-        process = null;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
     }
 }

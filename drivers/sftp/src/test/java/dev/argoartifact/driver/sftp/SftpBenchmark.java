@@ -57,21 +57,12 @@ public final class SftpBenchmark {
                         rounds);
                 bench.run(
                         round -> {
-                            Measure.syncDisks();
-                            bench.baselineUp.add(sftp(
-                                    port,
-                                    clientKey,
-                                    knownHosts,
-                                    work,
-                                    "put " + source + " " + base.resolve("openssh-" + round + ".bin")));
+                            Path copy = base.resolve("openssh-" + round + ".bin");
+                            bench.timeBaselineUp(
+                                    () -> sftp(port, clientKey, knownHosts, work, "put " + source + " " + copy));
                             Path fetched = work.resolve("fetched-" + round + ".bin");
-                            Measure.syncDisks();
-                            bench.baselineDown.add(sftp(
-                                    port,
-                                    clientKey,
-                                    knownHosts,
-                                    work,
-                                    "get " + base.resolve("openssh-" + round + ".bin") + " " + fetched));
+                            bench.timeBaselineDown(
+                                    () -> sftp(port, clientKey, knownHosts, work, "get " + copy + " " + fetched));
                             Files.delete(fetched);
                             Files.delete(base.resolve("openssh-" + round + ".bin"));
                         },
