@@ -47,7 +47,7 @@ public record GcsConfiguration(
         @Default("8388608")
         @Range(min = "5242880", max = "268435456")
         @JsonPropertyDescription(
-                "Part size in bytes of multipart uploads (objects up to one part go in one request); a stream buffers one part.")
+                "Part size in bytes of XML API multipart uploads (objects up to one part go in one request); a stream buffers one part.")
         Integer partSize,
 
         @How
