@@ -62,11 +62,11 @@ public final class JvmKerberos {
             T user = sdk.login(principal, file);
             JsonLog.info("Kerberos login succeeded", Map.of("principal", principal));
             return new Login<>(user, file);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             Files.deleteIfExists(file);
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
+            throw e;
+        } catch (IOException e) {
+            Files.deleteIfExists(file);
             throw new ArtifactException("Kerberos login as '" + principal + "' from the keytab failed: "
                     + loginFailure(e) + " (check " + field + ".principal, " + field + ".keytab and the realm's KDC in "
                     + field + ".krb5Conf)");

@@ -501,9 +501,6 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not write at offsets");
     }
 
-    /** What a part is written in at a time: one SFTP write request's worth. */
-    private static final int PART_PIECE_BYTES = 32 << 10;
-
     /**
      * {@link PartedWrites} for a filesystem that writes at offsets ({@link #openFileAt}): the parts
      * of {@code partSize} bytes go side by side into one staged file, each at its own offset, and
@@ -526,11 +523,7 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
             public void uploadPart(int number, byte[] data, int length) throws IOException {
                 call("write", target, () -> {
                     try (OutputStream out = openFileAt(staged, (long) (number - 1) * partSize)) {
-                        // In pieces, as a stream is copied: an SDK may treat one write longer than its
-                        // window otherwise (JSch then waits for every reply before each packet).
-                        for (int at = 0; at < length; at += PART_PIECE_BYTES) {
-                            out.write(data, at, Math.min(PART_PIECE_BYTES, length - at));
-                        }
+                        writeInPieces(out, data, 0, length);
                     }
                     return null;
                 });
@@ -549,6 +542,19 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
                 discard(staged);
             }
         };
+    }
+
+    /** The most a client is handed in one write: one SFTP write request's worth. */
+    private static final int WRITE_PIECE_BYTES = 32 << 10;
+
+    /**
+     * Writes in pieces: a client may treat one write longer than its window otherwise (JSch then
+     * waits for every reply before each packet, and a 16 MiB part took 30 times as long).
+     */
+    private static void writeInPieces(OutputStream out, byte[] b, int off, int len) throws IOException {
+        for (int at = 0; at < len; at += WRITE_PIECE_BYTES) {
+            out.write(b, off + at, Math.min(WRITE_PIECE_BYTES, len - at));
+        }
     }
 
     /** Makes the staging directory and the target's parents; returns a fresh staged name. */
@@ -639,7 +645,7 @@ public abstract class FileSystemStorage implements ArtifactStorage, DirectoryDel
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     call("write", target, () -> {
-                        out.write(b, off, len);
+                        writeInPieces(out, b, off, len);
                         return null;
                     });
                 }
