@@ -47,7 +47,10 @@ final class Load {
                     Path target = safeLocalPath(partial, key, object.key().substring(prefix.length()));
                     count.incrementAndGet();
                     parallel.submit(() -> {
-                        Files.createDirectories(target.getParent());
+                        // createDirectories throws and catches twice for a directory that exists
+                        if (!Files.isDirectory(target.getParent())) {
+                            Files.createDirectories(target.getParent());
+                        }
                         engine.download(object, target, unflushed);
                         bytes.addAndGet(object.size());
                     });

@@ -60,7 +60,8 @@ public final class S3Driver extends ArtifactDriver<S3Configuration> {
                 // One retry layer: the runtime's. The SDK tries each request once.
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
-        return new S3Storage(s3, resources, c.bucket(), c.prefix(), c.partSize(), !whenRequired);
+        DirectReads direct = DirectReads.forBucket(s3, http, credentials, c.region(), c.bucket(), !whenRequired);
+        return new S3Storage(s3, resources, c.bucket(), c.prefix(), c.partSize(), !whenRequired, direct);
     }
 
     /**
