@@ -232,6 +232,28 @@ public final class Measure {
                 peer.name(peerInFlight));
         tableRow("Save", save, serialSave, peerSave, peer.name(peerInFlight).length(), gib);
         tableRow("Load", load, serialLoad, peerLoad, peer.name(peerInFlight).length(), gib);
+        // BENCH_JAVA_OPTS=-Dbench.loadsAgain=N: both Loads N more times, the driver in the same JVM,
+        // which tells the JVM's warm-up (JIT compilation, class loading) from the driver's own work;
+        // the backend warms up for both alike.
+        for (int again = 1; again <= Integer.getInteger("bench.loadsAgain", 0); again++) {
+            Path target = work.resolve("small-again-" + again);
+            Path peerTarget = work.resolve("small-again-peer-" + again);
+            Usage peerAgain = measure(0, backendPid, () -> peer.download("small-peer", peerTarget, peerInFlight));
+            Usage usage = measure(
+                    driverPid,
+                    backendPid,
+                    () -> check(client.load(client.artifact(parallel, "small-parallel"), target)));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  Load again (%d): %.2f s, peer %.2f s: %.2fx; driver CPU %.1f s/GiB; machine %s / %s%n",
+                    again,
+                    usage.seconds(),
+                    peerAgain.seconds(),
+                    peerAgain.seconds() / usage.seconds(),
+                    usage.driverCpu() / gib,
+                    usage.machine(),
+                    peerAgain.machine());
+        }
     }
 
     private static void tableRow(String op, Usage parallel, Usage serial, Usage peer, int peerWidth, double gib) {
