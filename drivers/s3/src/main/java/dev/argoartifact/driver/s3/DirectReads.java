@@ -63,6 +63,12 @@ record DirectReads(
         return new DirectReads(http, credentials, region, url.substring(0, url.length() - 1), checksums);
     }
 
+    /** The bucket's URL only: a record's own toString would print the credentials provider. */
+    @Override
+    public String toString() {
+        return "DirectReads[" + objects + "]";
+    }
+
     /** {@link #size}'s answer for no object under the name. */
     static final long MISSING = -1;
 
