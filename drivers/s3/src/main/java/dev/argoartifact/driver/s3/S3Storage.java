@@ -89,27 +89,38 @@ final class S3Storage extends ObjectStoreStorage implements BatchDelete {
     }
 
     /**
-     * ListObjectsV2, every page. The first is short (20 keys): a directory's transfers start once
-     * it is parsed, and in a fresh JVM the first GET then went out 160 ms after the Load began,
-     * not 340 ms (2,000 files; docs/benchmarks.md, S3).
+     * ListObjectsV2, every page, directly when it can (through the client for the error of anything
+     * but a success). The first page is short (20 keys): a directory's transfers start once it is
+     * parsed, and in a fresh JVM the first GET then went out 160 ms after the Load began, not 340
+     * ms (2,000 files; docs/benchmarks.md, S3).
      */
     @Override
     protected void listObjects(String namePrefix, StoredObjectVisitor visitor) throws IOException {
         String token = null;
         int max = 20;
         do {
-            String after = token;
-            int keys = max;
-            ListObjectsV2Response page = s3.listObjectsV2(r ->
-                    r.bucket(bucket).prefix(namePrefix).continuationToken(after).maxKeys(keys));
-            for (S3Object object : page.contents()) {
-                if (!visitor.visit(new StoredObject(object.key(), object.size(), false))) {
+            DirectReads.Page page = direct == null ? null : direct.list(namePrefix, token, max);
+            if (page == null) {
+                String after = token;
+                int keys = max;
+                ListObjectsV2Response reply = s3.listObjectsV2(r -> r.bucket(bucket)
+                        .prefix(namePrefix)
+                        .continuationToken(after)
+                        .maxKeys(keys));
+                page = new DirectReads.Page(
+                        reply.contents().stream().map(S3Object::key).toList(),
+                        reply.contents().stream().map(S3Object::size).toList(),
+                        Boolean.TRUE.equals(reply.isTruncated()),
+                        reply.nextContinuationToken());
+            }
+            for (int i = 0; i < page.names().size(); i++) {
+                if (!visitor.visit(
+                        new StoredObject(page.names().get(i), page.sizes().get(i), false))) {
                     return;
                 }
             }
-            boolean more = Boolean.TRUE.equals(page.isTruncated());
-            token = more ? page.nextContinuationToken() : null;
-            if (more && token == null) { // never a cut listing taken for the whole
+            token = page.truncated() ? page.nextToken() : null;
+            if (page.truncated() && token == null) { // never a cut listing taken for the whole
                 throw new IllegalStateException("the store said more keys follow but gave no continuation token");
             }
             max = 1000;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The reads that bypass the S3 client's pipeline, against S3Proxy: they answer what the client
@@ -113,6 +115,46 @@ class S3DirectReadsTest {
         // The connections stay usable after those answers.
         assertThat(readAll(reads(S3ProxyServer.SECRET_KEY).get("present", null)))
                 .isEqualTo(content("present"));
+    }
+
+    @Test
+    void listsEveryNameAndSizeAsTheClientDoesPageByPage() throws Exception {
+        for (String name : NAMES) {
+            admin.putObject(r -> r.bucket("direct").key("listed/" + name), RequestBody.fromBytes(content(name)));
+        }
+        admin.putObject(r -> r.bucket("direct").key("listed-not/x"), RequestBody.fromBytes(content("x")));
+        List<String> names = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        int pages = 0;
+        String token = null;
+        do {
+            DirectReads.Page page = reads(S3ProxyServer.SECRET_KEY).list("listed/", token, 2);
+            pages++;
+            names.addAll(page.names());
+            sizes.addAll(page.sizes());
+            token = page.truncated() ? page.nextToken() : null;
+        } while (token != null);
+        List<S3Object> expected =
+                admin.listObjectsV2Paginator(r -> r.bucket("direct").prefix("listed/")).contents().stream()
+                        .toList();
+        assertThat(names).isEqualTo(expected.stream().map(S3Object::key).toList());
+        assertThat(names).hasSize(NAMES.size());
+        assertThat(sizes).isEqualTo(expected.stream().map(S3Object::size).toList());
+        assertThat(pages).as("pages of 2").isEqualTo(3);
+        assertThat(reads("not-the-secret").list("listed/", null, 2))
+                .as("refused: handed back to the client")
+                .isNull();
+    }
+
+    /** Whether S3Proxy encodes keys or not, a store that does is read the way the client reads it. */
+    @Test
+    void urlEncodedKeysAreDecodedEvenWhenTheEncodingTypeComesLast() throws Exception {
+        String reply = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>direct</Name>"
+                + "<IsTruncated>true</IsTruncated><Contents><Key>a%20b%2Bc/%E5%90%8D</Key><Size>7</Size></Contents>"
+                + "<EncodingType>url</EncodingType><NextContinuationToken>t/1=</NextContinuationToken></ListBucketResult>";
+        DirectReads.Page page = DirectReads.page(new ByteArrayInputStream(reply.getBytes(StandardCharsets.UTF_8)));
+        assertThat(page).isEqualTo(new DirectReads.Page(List.of("a b+c/名"), List.of(7L), true, "t/1="));
     }
 
     /** S3Proxy answers without checksums: the comparison is checked on the stream itself. */
