@@ -4,12 +4,15 @@ import dev.argoartifact.common.config.OperatorConfiguration;
 import dev.argoartifact.conformance.DriverLauncher;
 import dev.argoartifact.conformance.JavaDriverLauncher;
 import dev.argoartifact.conformance.client.ArtifactClient;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A driver measured as it runs in a pod: its own JVM on a Unix socket, with the operator's
@@ -17,12 +20,16 @@ import java.util.concurrent.TimeUnit;
  * benchmark talks to it through one long-lived client, as Argo's executor does.
  */
 public final class DriverJvm implements AutoCloseable {
+    private static final Pattern FLIGHT_RECORDING = Pattern.compile("^-XX:StartFlightRecording.*filename=([^,]+)");
+
     private final Process process;
     private final ArtifactClient client;
+    private final String flightRecording; // the file a -XX:StartFlightRecording writes, or null
 
-    private DriverJvm(Process process, ArtifactClient client) {
+    private DriverJvm(Process process, ArtifactClient client, String flightRecording) {
         this.process = process;
         this.client = client;
+        this.flightRecording = flightRecording;
     }
 
     /** Starts the driver with its socket and log under {@code work}, and waits until it serves. */
@@ -53,7 +60,13 @@ public final class DriverJvm implements AutoCloseable {
             process.destroyForcibly();
             throw e;
         }
-        return new DriverJvm(process, new ArtifactClient(socket, driver));
+        String recording = jvmOptions.stream()
+                .map(FLIGHT_RECORDING::matcher)
+                .filter(Matcher::find)
+                .map(m -> m.group(1))
+                .findFirst()
+                .orElse(null);
+        return new DriverJvm(process, new ArtifactClient(socket, driver), recording);
     }
 
     public ArtifactClient client() {
@@ -64,9 +77,28 @@ public final class DriverJvm implements AutoCloseable {
         return process.pid();
     }
 
-    /** SIGTERM, as the kubelet sends, then a kill if it has not ended within 10 s. */
+    /**
+     * SIGTERM, as the kubelet sends, then a kill if it has not ended within 10 s. A flight recording
+     * is dumped first: the driver's stop ends with {@code Runtime.halt}, before JFR's own dump at exit.
+     */
     @Override
     public void close() throws InterruptedException {
+        if (flightRecording != null && process.isAlive()) {
+            try {
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                        .toString(),
+                                Long.toString(process.pid()),
+                                "JFR.dump",
+                                "filename=" + flightRecording)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start()
+                        .waitFor(60, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                System.err.println("no flight recording dumped: " + e.getMessage());
+            }
+        }
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();

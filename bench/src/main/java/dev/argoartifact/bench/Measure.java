@@ -211,6 +211,15 @@ public final class Measure {
         Usage peerSave = measure(0, backendPid, () -> peer.upload(tree, "small-peer", peerInFlight));
         Usage peerLoad =
                 measure(0, backendPid, () -> peer.download("small-peer", work.resolve("small-peer-in"), peerInFlight));
+        // BENCH_JAVA_OPTS=-Dbench.listFirst=true: the driver lists the directory once before its
+        // timed Load, which tells what a cold listing costs that Load (its code is compiled then).
+        if (Boolean.getBoolean("bench.listFirst")) {
+            ArtifactClient.ListReply listed = client.listObjects(client.artifact(parallel, "small-parallel"));
+            if (listed.objects().size() != files) {
+                throw new IOException("the listing before the Load gave "
+                        + listed.objects().size() + " of " + files + " files " + listed.error());
+            }
+        }
         Usage load = measure(
                 driverPid,
                 backendPid,
