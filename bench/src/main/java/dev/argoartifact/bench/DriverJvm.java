@@ -45,6 +45,15 @@ public final class DriverJvm implements AutoCloseable {
             jvmOptions.add(0, "-XX:+UseSerialGC");
         }
         jvmOptions.add("-XX:+ExitOnOutOfMemoryError");
+        // Its image's JIT directives (images/jvm/), the file bin/bench names;
+        // -Dbench.compilerDirectives= (empty) measures the driver without them.
+        String directives = System.getProperty("bench.compilerDirectives", "");
+        if (!directives.isEmpty()) {
+            jvmOptions.addAll(List.of(
+                    "-XX:+UnlockDiagnosticVMOptions",
+                    "-XX:CompilerDirectivesFile=" + directives,
+                    "-XX:+DisplayVMOutputToStderr"));
+        }
         if (!extra.isEmpty()) {
             jvmOptions.addAll(List.of(extra.split("\\s+", -1)));
         }
